@@ -1,0 +1,198 @@
+/**
+ * Splits a byte stream into numbered lines, in batches, fast: whole chunks are decoded at once and
+ * split on "\n"; only a chunk with a suspect byte falls back to line-by-line checks.
+ *
+ * Lines that cannot be handed to a parser are returned as problems with their reason and raw
+ * text, so the pipeline quarantines them and goes on: invalid UTF-8, NUL bytes (binary data),
+ * or longer than `maxLineBytes`.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { RawLine } from '../parsers/contract.js';
+
+export interface LineProblem {
+  readonly no: number;
+  readonly reason: string;
+  /** The line as text (invalid bytes shown as U+FFFD) ... */
+  readonly raw: string;
+  /** ... and its exact bytes when they are not valid UTF-8. */
+  readonly bytes?: Buffer;
+}
+
+export interface LineBatch {
+  readonly lines: RawLine[];
+  readonly problems: LineProblem[];
+  /** Bytes consumed from the input by this batch. */
+  readonly bytes: number;
+}
+
+export interface LineReaderOptions {
+  /** Lines longer than this go to quarantine instead of the parser (default 1 MiB). */
+  readonly maxLineBytes?: number;
+  /** Beyond this a too-long line's raw text is cut in quarantine (default 16 MiB). */
+  readonly maxRawBytes?: number;
+}
+
+const NL = 10;
+
+export async function* readLines(
+  chunks: AsyncIterable<Buffer | Uint8Array | string>,
+  options: LineReaderOptions = {},
+): AsyncGenerator<LineBatch> {
+  const maxLine = options.maxLineBytes ?? 1024 * 1024;
+  const maxRaw = options.maxRawBytes ?? 16 * 1024 * 1024;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  /** Bytes of the current over-long line that were discarded past maxRaw. */
+  let droppedBytes = 0;
+  let lineNo = 0;
+  let first = true;
+
+  const emitLine = (buf: Buffer, lines: RawLine[], problems: LineProblem[]) => {
+    lineNo++;
+    let end = buf.length;
+    if (end > 0 && buf[end - 1] === 13) end--;
+    let start = 0;
+    if (first) {
+      first = false;
+      if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
+    }
+    const bytes = buf.subarray(start, end);
+    const total = bytes.length + droppedBytes;
+    if (total > maxLine) {
+      problems.push({
+        no: lineNo,
+        reason: `line is ${total.toLocaleString('en')} bytes, over the ${maxLine.toLocaleString('en')}-byte limit${
+          droppedBytes > 0 ? `; raw text cut to the first ${maxRaw.toLocaleString('en')} bytes` : ''
+        }`,
+        raw: bytes.toString('utf8'),
+      });
+      droppedBytes = 0;
+      return;
+    }
+    checkLine(bytes, lineNo, lines, problems);
+  };
+
+  for await (const chunk of chunks) {
+    const buf =
+      typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    const lines: RawLine[] = [];
+    const problems: LineProblem[] = [];
+    let pos = 0;
+    let nl = buf.indexOf(NL, pos);
+    if (nl < 0) {
+      // No line end in this chunk: keep it (bounded by maxRaw).
+      if (pendingBytes < maxRaw) {
+        pending.push(buf);
+        pendingBytes += buf.length;
+      } else droppedBytes += buf.length;
+      yield { lines, problems, bytes: buf.length };
+      continue;
+    }
+    if (pending.length > 0) {
+      pending.push(buf.subarray(0, nl));
+      emitLine(Buffer.concat(pending), lines, problems);
+      pending = [];
+      pendingBytes = 0;
+      pos = nl + 1;
+    }
+    const last = buf.lastIndexOf(NL);
+    if (last >= pos) {
+      const region = buf.subarray(pos, last);
+      if (!first && region.indexOf(0) < 0) {
+        // Fast path: decode the whole region once.
+        const text = region.toString('utf8');
+        if (text.indexOf('\uFFFD') < 0 && text.length <= maxLine) {
+          const parts = text.split('\n');
+          for (let i = 0; i < parts.length; i++) {
+            let t = parts[i] as string;
+            if (t.length > 0 && t.charCodeAt(t.length - 1) === 13) t = t.slice(0, -1);
+            lineNo++;
+            if (t.length > maxLine / 4 && Buffer.byteLength(t) > maxLine) {
+              problems.push({
+                no: lineNo,
+                reason: `line is over the ${maxLine.toLocaleString('en')}-byte limit`,
+                raw: t,
+              });
+            } else lines.push({ no: lineNo, text: t });
+          }
+          pos = last + 1;
+        }
+      }
+      // Slow path, line by line.
+      while (pos <= last) {
+        nl = buf.indexOf(NL, pos);
+        emitLine(buf.subarray(pos, nl), lines, problems);
+        pos = nl + 1;
+      }
+    }
+    if (pos < buf.length) {
+      pending.push(buf.subarray(pos));
+      pendingBytes += buf.length - pos;
+    }
+    yield { lines, problems, bytes: buf.length };
+  }
+  if (pending.length > 0 || droppedBytes > 0) {
+    const lines: RawLine[] = [];
+    const problems: LineProblem[] = [];
+    const rest = Buffer.concat(pending);
+    if (rest.length > 0 || droppedBytes > 0) emitLine(rest, lines, problems);
+    yield { lines, problems, bytes: 0 };
+  }
+}
+
+function checkLine(bytes: Buffer, no: number, lines: RawLine[], problems: LineProblem[]): void {
+  if (bytes.indexOf(0) >= 0) {
+    problems.push({
+      no,
+      reason: 'line contains NUL bytes: binary data, not text',
+      raw: bytes.toString('latin1'),
+      bytes: Buffer.from(bytes),
+    });
+    return;
+  }
+  const text = bytes.toString('utf8');
+  if (text.indexOf('\uFFFD') >= 0 && !isUtf8(bytes)) {
+    const at = Math.max(0, firstInvalidUtf8(bytes));
+    problems.push({
+      no,
+      reason: `invalid UTF-8 at byte ${at + 1} of the line`,
+      raw: text,
+      bytes: Buffer.from(bytes),
+    });
+    return;
+  }
+  lines.push({ no, text });
+}
+
+/** Offset of the first byte that breaks UTF-8 (a linear scan; only run on lines already known bad). */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i] as number;
+    let need = 0;
+    let min = 0;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else return i;
+    let cp = c & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}

@@ -1,0 +1,283 @@
+/**
+ * The ingest runner: bytes -> lines -> parser -> harmonise -> identify -> store, in batches.
+ * Every record read ends in exactly one of: new event, folded duplicate, quarantine; so
+ * `read = new + folded + quarantined` holds for every run, by construction.
+ */
+import { basename, extname } from 'node:path';
+import type { ParseOutcome, ParserDefinition, RawLine } from '../components/parsers/contract.js';
+import { PARSERS, parserByName } from '../components/parsers/registry.js';
+import type { ByteSource } from '../components/sources/file-source.js';
+import { readLines } from '../components/sources/lines.js';
+import { harmonise } from '../domain/harmonise.js';
+import { eventId, observationKey } from '../domain/identity.js';
+import type { Event, RawFields } from '../domain/schema/event.js';
+import type { ValidationContext } from '../domain/schema/field-types.js';
+import { defaultBounds, formatTimestamp, parseTimestampMs } from '../domain/time.js';
+import type { PreparedEvent, QuarantineInput, Store } from '../storage/store.js';
+import { peek } from './peek.js';
+
+export interface FeedSettings {
+  /** feed.name; when absent the parser's suggestion, else the file's base name. */
+  readonly name?: string;
+  readonly provider?: string;
+  /** Field values that fill what a record lacks (e.g. classification.type, malware.name). */
+  readonly defaults?: RawFields;
+  /** Field values that replace what a record says. */
+  readonly overrides?: RawFields;
+  readonly tlp?: string;
+  /** Keep each event's raw text in storage (always kept in quarantine). Default false. */
+  readonly keepRaw?: boolean;
+}
+
+export interface IngestProgress {
+  readonly read: number;
+  readonly new: number;
+  readonly folded: number;
+  readonly quarantined: number;
+  readonly bytes: number;
+  readonly totalBytes?: number;
+  readonly seconds: number;
+}
+
+export interface IngestOptions {
+  readonly source: ByteSource;
+  /** Format name; detected from the content when absent. */
+  readonly format?: string;
+  readonly parserOptions?: Readonly<Record<string, unknown>>;
+  readonly feed?: FeedSettings;
+  readonly store: Store;
+  readonly now?: () => number;
+  /** Records per store transaction (default 10,000). */
+  readonly batchSize?: number;
+  readonly onProgress?: (p: IngestProgress) => void;
+  /** Called for each quarantined record, e.g. to log file and line. */
+  readonly onQuarantine?: (q: QuarantineInput) => void;
+  readonly maxLineBytes?: number;
+}
+
+export interface IngestSummary extends IngestProgress {
+  readonly source: string;
+  readonly feed: string;
+  readonly format: string;
+  readonly newObservations: number;
+  readonly eventsPerSecond: number;
+  readonly warnings: readonly string[];
+}
+
+export class IngestError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'unknown-format' | 'undetected-format' | 'bad-options' | 'source',
+  ) {
+    super(message);
+  }
+}
+
+const SNIFF_BYTES = 64 * 1024;
+
+/** Pick the parser for an input: the named one, or the most confident sniffer. */
+export function detectFormat(
+  head: Buffer,
+  fileName?: string,
+): { parser: ParserDefinition; confidence: number } | undefined {
+  const text = head.toString('utf8').replace(/^\uFEFF/, '');
+  const lines = text
+    .split('\n')
+    .slice(0, 200)
+    .map((l) => l.replace(/\r$/, ''));
+  let best: { parser: ParserDefinition; confidence: number } | undefined;
+  for (const p of PARSERS) {
+    let c = 0;
+    try {
+      c = p.sniff(fileName === undefined ? { lines } : { lines, fileName });
+    } catch {
+      c = 0;
+    }
+    if (c > 0 && (!best || c > best.confidence)) best = { parser: p, confidence: c };
+  }
+  return best;
+}
+
+export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
+  const now = opts.now ?? Date.now;
+  const started = performance.now();
+  const startedAt = now();
+  const warnings: string[] = [];
+  const src = opts.source;
+
+  const { head, chunks } = await peek(src.chunks, SNIFF_BYTES);
+  let parser: ParserDefinition;
+  if (opts.format) {
+    const p = parserByName(opts.format);
+    if (!p)
+      throw new IngestError(
+        `unknown format "${opts.format}"; known formats: ${PARSERS.map((x) => x.name).join(', ')}`,
+        'unknown-format',
+      );
+    parser = p;
+  } else if (head.length === 0) {
+    parser = PARSERS[0] as ParserDefinition; // nothing to parse; any parser reports an empty input the same
+  } else {
+    const found = detectFormat(head, src.name === '-' ? undefined : basename(src.name));
+    if (!found)
+      throw new IngestError(
+        `cannot tell the format of ${src.name}; pass --format (one of: ${PARSERS.map((x) => x.name).join(', ')})`,
+        'undetected-format',
+      );
+    parser = found.parser;
+  }
+  const parsedOptions = parser.parseOptions(opts.parserOptions ?? {});
+  if (!parsedOptions.ok)
+    throw new IngestError(`${parser.name} options: ${parsedOptions.error}`, 'bad-options');
+  const instance = parser.create(parsedOptions.value, { sourceName: src.name });
+
+  const feed = opts.feed ?? {};
+  const fallbackFeed = src.name === '-' ? `${parser.name}-stdin` : basename(src.name, extname(src.name));
+  let feedName: string | undefined = feed.name;
+  const resolveFeed = () => (feedName ??= instance.suggestedFeedName?.() ?? fallbackFeed);
+
+  const observedAt = formatTimestamp(Math.floor(startedAt / 1000) * 1000);
+  const ctx: ValidationContext = { time: defaultBounds(startedAt) };
+  const defaults: RawFields = { ...(feed.defaults ?? {}) };
+  if (feed.tlp !== undefined) defaults.tlp ??= feed.tlp;
+  const overridesBase: RawFields = { ...(feed.overrides ?? {}), 'time.observation': observedAt };
+  if (feed.provider !== undefined) overridesBase['feed.provider'] = feed.provider;
+  let overrides: RawFields | undefined;
+
+  const batchSize = opts.batchSize ?? 10_000;
+  let events: PreparedEvent[] = [];
+  let quarantine: QuarantineInput[] = [];
+  const outcomes: ParseOutcome[] = [];
+  const totals = { read: 0, new: 0, folded: 0, quarantined: 0, bytes: 0, newObservations: 0 };
+
+  let runId: number | undefined;
+  const flush = async () => {
+    if (events.length === 0 && quarantine.length === 0) return;
+    runId ??= await opts.store.startRun({ source: src.name, feed: resolveFeed(), format: parser.name });
+    const r = await opts.store.writeBatch({ events, quarantine });
+    totals.new += r.new;
+    totals.folded += r.folded;
+    totals.quarantined += r.quarantined;
+    totals.newObservations += r.newObservations;
+    events = [];
+    quarantine = [];
+  };
+  const progress = (): IngestProgress => ({
+    read: totals.read,
+    new: totals.new,
+    folded: totals.folded,
+    quarantined: totals.quarantined,
+    bytes: totals.bytes,
+    ...(src.size !== undefined ? { totalBytes: src.size } : {}),
+    seconds: (performance.now() - started) / 1000,
+  });
+
+  const addQuarantine = (q: Omit<QuarantineInput, 'feed' | 'source' | 'format'>) => {
+    const entry: QuarantineInput = { ...q, feed: resolveFeed(), source: src.name, format: parser.name };
+    quarantine.push(entry);
+    opts.onQuarantine?.(entry);
+  };
+
+  const handle = (o: ParseOutcome) => {
+    totals.read++;
+    if (o.kind === 'reject') {
+      addQuarantine({ line: o.line, reason: o.reason, raw: o.raw });
+      return;
+    }
+    if (overrides === undefined) {
+      // An explicit feed name replaces what records say; otherwise it only fills records that say none.
+      if (feed.name !== undefined) overrides = { ...overridesBase, 'feed.name': feed.name };
+      else {
+        overrides = overridesBase;
+        defaults['feed.name'] = resolveFeed();
+      }
+    }
+    const h = harmonise(o.fields, ctx, defaults, overrides);
+    if (!h.ok) {
+      addQuarantine({
+        line: o.line,
+        reason: h.rejection.reason,
+        ...(h.rejection.field ? { field: h.rejection.field } : {}),
+        raw: o.raw,
+      });
+      return;
+    }
+    const event: Event = feed.keepRaw ? { ...h.event, raw: o.raw } : h.event;
+    const ts = event['time.source'] ?? observedAt;
+    const seenAt = ts === observedAt ? startedAt : (parseTimestampMs(ts) as number);
+    events.push({ id: eventId(event), event, observation: observationKey(event), seenAt });
+  };
+
+  let error: unknown;
+  try {
+    for await (const batch of readLines(
+      chunks,
+      opts.maxLineBytes ? { maxLineBytes: opts.maxLineBytes } : {},
+    )) {
+      totals.bytes += batch.bytes;
+      if (batch.problems.length > 0) {
+        // Keep line order: feed the parser the lines before each problem line, then the problem.
+        let i = 0;
+        for (const p of batch.problems) {
+          const before: RawLine[] = [];
+          while (i < batch.lines.length && (batch.lines[i] as RawLine).no < p.no)
+            before.push(batch.lines[i++] as RawLine);
+          instance.push(before, outcomes);
+          for (const o of outcomes) handle(o);
+          outcomes.length = 0;
+          totals.read++;
+          addQuarantine({ line: p.no, reason: p.reason, raw: p.raw, ...(p.bytes ? { bytes: p.bytes } : {}) });
+        }
+        instance.push(batch.lines.slice(i), outcomes);
+      } else {
+        instance.push(batch.lines, outcomes);
+      }
+      for (const o of outcomes) handle(o);
+      outcomes.length = 0;
+      if (events.length + quarantine.length >= batchSize) {
+        await flush();
+        opts.onProgress?.(progress());
+      }
+    }
+    instance.end(outcomes);
+    for (const o of outcomes) handle(o);
+    outcomes.length = 0;
+    await flush();
+  } catch (e) {
+    error = e;
+    // Keep what was read before the failure: it is whole records, already accounted for.
+    try {
+      await flush();
+    } catch {
+      /* the store itself failed; nothing more can be kept */
+    }
+  }
+  if (totals.bytes === 0 && !error) warnings.push(`${src.name}: empty input, nothing to ingest`);
+  else if (totals.read === 0 && !error)
+    warnings.push(`${src.name}: no records found (only headers, comments or blank lines)`);
+
+  const seconds = (performance.now() - started) / 1000;
+  const summary: IngestSummary = {
+    ...progress(),
+    seconds,
+    source: src.name,
+    feed: resolveFeed(),
+    format: parser.name,
+    newObservations: totals.newObservations,
+    eventsPerSecond: seconds > 0 ? Math.round(totals.read / seconds) : 0,
+    warnings,
+  };
+  if (runId === undefined && (error || totals.read > 0))
+    runId = await opts.store.startRun({ source: src.name, feed: summary.feed, format: parser.name });
+  if (runId !== undefined)
+    await opts.store.finishRun(runId, {
+      status: error ? 'failed' : 'ok',
+      read: summary.read,
+      new: summary.new,
+      folded: summary.folded,
+      quarantined: summary.quarantined,
+      ...(error ? { error: String((error as Error).message ?? error) } : {}),
+    });
+  if (error) throw Object.assign(error as Error, { summary });
+  return summary;
+}

@@ -1,0 +1,146 @@
+/**
+ * An in-process store: for dry runs (`accord ingest --dry-run`) and for the parser harness.
+ * It passes the same contract suite as the SQLite store.
+ */
+import type { Event } from '../../domain/schema/event.js';
+import { quarantineId } from '../sqlite/sqlite-store.js';
+import type {
+  BatchResult,
+  IngestBatch,
+  Observation,
+  ObservationQuery,
+  QuarantineQuery,
+  QuarantineRecord,
+  RunInfo,
+  RunSummary,
+  Store,
+  StoreCounts,
+} from '../store.js';
+
+type ObsRow = {
+  -readonly [K in keyof Observation]: Observation[K];
+};
+
+export class MemoryStore implements Store {
+  readonly events: Event[] = [];
+  private readonly ids = new Set<string>();
+  private readonly observations = new Map<string, ObsRow & { first: number; last: number }>();
+  readonly quarantine: QuarantineRecord[] = [];
+  private readonly quarantineIds = new Set<string>();
+  readonly runs: Array<RunInfo & Partial<RunSummary>> = [];
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async writeBatch(batch: IngestBatch): Promise<BatchResult> {
+    let fresh = 0;
+    let folded = 0;
+    let newObservations = 0;
+    for (const p of batch.events) {
+      const id = p.id.toString('hex');
+      if (this.ids.has(id)) {
+        folded++;
+        continue;
+      }
+      this.ids.add(id);
+      this.events.push(p.event);
+      fresh++;
+      const k = p.observation.key.toString('hex');
+      const o = this.observations.get(k);
+      if (o) {
+        o.count++;
+        o.first = Math.min(o.first, p.seenAt);
+        o.last = Math.max(o.last, p.seenAt);
+      } else {
+        newObservations++;
+        this.observations.set(k, {
+          type: p.observation.type,
+          source: p.observation.source,
+          destinationIp: p.observation.destinationIp ?? null,
+          destinationPort: p.observation.destinationPort ?? null,
+          malware: p.observation.malware ?? null,
+          day: p.observation.day,
+          count: 1,
+          firstSeen: '',
+          lastSeen: '',
+          first: p.seenAt,
+          last: p.seenAt,
+        });
+      }
+    }
+    const at = new Date(this.now()).toISOString();
+    for (const q of batch.quarantine) {
+      const id = quarantineId(q.feed, q.source, q.line, q.raw);
+      if (this.quarantineIds.has(id)) continue;
+      this.quarantineIds.add(id);
+      this.quarantine.push({ ...q, id, at });
+    }
+    return { new: fresh, folded, quarantined: batch.quarantine.length, newObservations };
+  }
+
+  async startRun(info: RunInfo): Promise<number> {
+    this.runs.push({ ...info });
+    return this.runs.length;
+  }
+
+  async finishRun(id: number, summary: RunSummary): Promise<void> {
+    const r = this.runs[id - 1];
+    if (r) Object.assign(r, summary);
+  }
+
+  async listQuarantine(q: QuarantineQuery = {}): Promise<QuarantineRecord[]> {
+    let rows = this.quarantine.filter(
+      (r) => (q.feed === undefined || r.feed === q.feed) && (q.source === undefined || r.source === q.source),
+    );
+    if (q.after !== undefined) {
+      const i = rows.findIndex((r) => r.id === q.after);
+      rows = i < 0 ? [] : rows.slice(i + 1);
+    }
+    return rows.slice(0, q.limit ?? 100);
+  }
+
+  async getQuarantine(id: string): Promise<QuarantineRecord | undefined> {
+    return this.quarantine.find((r) => r.id === id);
+  }
+
+  async listObservations(q: ObservationQuery = {}): Promise<Observation[]> {
+    const rows = [...this.observations.values()]
+      .filter((o) => (!q.type || o.type === q.type) && (!q.source || o.source === q.source))
+      .map(({ first, last, ...o }) => ({
+        ...o,
+        firstSeen: new Date(first).toISOString(),
+        lastSeen: new Date(last).toISOString(),
+      }));
+    const key = (o: Observation) => [
+      o.day,
+      o.type,
+      o.source,
+      o.destinationIp ?? '',
+      String(o.destinationPort ?? '').padStart(5, '0'),
+      o.malware ?? '',
+    ];
+    rows.sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      for (let i = 0; i < ka.length; i++)
+        if (ka[i] !== kb[i]) return (ka[i] as string) < (kb[i] as string) ? -1 : 1;
+      return 0;
+    });
+    return rows.slice(0, q.limit ?? 1000);
+  }
+
+  async listEvents(q: { readonly limit?: number; readonly feed?: string } = {}): Promise<Event[]> {
+    return this.events
+      .filter((e) => q.feed === undefined || e['feed.name'] === q.feed)
+      .slice(0, q.limit ?? 1000);
+  }
+
+  async counts(): Promise<StoreCounts> {
+    return {
+      events: this.events.length,
+      observations: this.observations.size,
+      quarantine: this.quarantine.length,
+    };
+  }
+
+  async close(): Promise<void> {}
+}

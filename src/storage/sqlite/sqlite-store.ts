@@ -1,0 +1,293 @@
+/**
+ * The embedded store: one SQLite file (better-sqlite3), WAL journal, versioned migrations.
+ * Every batch is one transaction, so a process killed at any point leaves whole batches only;
+ * event identities make a re-run fold what was already stored (no loss, no double count).
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Event } from '../../domain/schema/event.js';
+import type {
+  BatchResult,
+  IngestBatch,
+  Observation,
+  ObservationQuery,
+  QuarantineQuery,
+  QuarantineRecord,
+  RunInfo,
+  RunSummary,
+  Store,
+  StoreCounts,
+} from '../store.js';
+import { MIGRATIONS } from './migrations.js';
+
+export interface SqliteStoreOptions {
+  /** Page cache in MiB (default 256). Bounds memory whatever the input size. */
+  readonly cacheMiB?: number;
+  readonly now?: () => number;
+}
+
+export function quarantineId(feed: string, source: string, line: number, raw: string): string {
+  return createHash('sha1')
+    .update(`${feed}\u001f${source}\u001f${line}\u001f${raw}`)
+    .digest('hex')
+    .slice(0, 24);
+}
+
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`cache_size = -${(options.cacheMiB ?? 256) * 1024}`);
+  db.pragma('temp_store = MEMORY');
+  db.pragma('busy_timeout = 10000');
+  migrate(db);
+  return new SqliteStore(db, options.now ?? Date.now);
+}
+
+export function migrate(db: Database.Database): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
+  const current = row.v ?? 0;
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+  if (current > latest)
+    throw new Error(
+      `the database is at schema version ${current}, newer than this Accord knows (${latest}); upgrade Accord`,
+    );
+  let applied = 0;
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        Date.now(),
+      );
+    })();
+    applied++;
+  }
+  return applied;
+}
+
+interface QuarantineRow {
+  id: string;
+  at: number;
+  feed: string;
+  source: string;
+  format: string;
+  line: number;
+  reason: string;
+  field: string | null;
+  raw: string;
+  bytes: Buffer | null;
+}
+
+function toQuarantine(r: QuarantineRow): QuarantineRecord {
+  return {
+    id: r.id,
+    at: new Date(r.at).toISOString(),
+    feed: r.feed,
+    source: r.source,
+    format: r.format,
+    line: r.line,
+    reason: r.reason,
+    ...(r.field ? { field: r.field } : {}),
+    raw: r.raw,
+    ...(r.bytes ? { bytes: r.bytes } : {}),
+  };
+}
+
+export class SqliteStore implements Store {
+  private readonly insertEvent: Database.Statement;
+  private readonly upsertObservation: Database.Statement;
+  private readonly insertQuarantine: Database.Statement;
+  private readonly write: (batch: IngestBatch) => BatchResult;
+
+  constructor(
+    readonly db: Database.Database,
+    private readonly now: () => number,
+  ) {
+    this.insertEvent = db.prepare(
+      'INSERT INTO events(id, obs_key, feed, seen_at, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING',
+    );
+    this.upsertObservation = db.prepare(`
+      INSERT INTO observations(key, type, source, destination_ip, destination_port, malware, day, count, first_seen, last_seen)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(key) DO UPDATE SET count = count + excluded.count,
+        first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
+      RETURNING count`);
+    this.insertQuarantine = db.prepare(`
+      INSERT INTO quarantine(id, at, feed, source, format, line, reason, field, raw, bytes)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`);
+    this.write = db.transaction((batch: IngestBatch) => this.writeSync(batch));
+  }
+
+  private writeSync(batch: IngestBatch): BatchResult {
+    let fresh = 0;
+    let folded = 0;
+    let newObservations = 0;
+    // Fold this batch's new events per observation first: one upsert per observation, not per event.
+    const pending = new Map<
+      string,
+      { obs: IngestBatch['events'][number]; count: number; first: number; last: number }
+    >();
+    for (const p of batch.events) {
+      const info = this.insertEvent.run(
+        p.id,
+        p.observation.key,
+        p.event['feed.name'] ?? '',
+        p.seenAt,
+        JSON.stringify(p.event),
+      );
+      if (info.changes === 0) {
+        folded++;
+        continue;
+      }
+      fresh++;
+      const k = p.observation.key.toString('latin1');
+      const agg = pending.get(k);
+      if (agg) {
+        agg.count++;
+        if (p.seenAt < agg.first) agg.first = p.seenAt;
+        if (p.seenAt > agg.last) agg.last = p.seenAt;
+      } else pending.set(k, { obs: p, count: 1, first: p.seenAt, last: p.seenAt });
+    }
+    for (const { obs, count, first, last } of pending.values()) {
+      const o = obs.observation;
+      const r = this.upsertObservation.get(
+        o.key,
+        o.type,
+        o.source,
+        o.destinationIp ?? null,
+        o.destinationPort ?? null,
+        o.malware ?? null,
+        o.day,
+        count,
+        first,
+        last,
+      ) as { count: number };
+      if (r.count === count) newObservations++;
+    }
+    const at = this.now();
+    for (const q of batch.quarantine) {
+      this.insertQuarantine.run(
+        quarantineId(q.feed, q.source, q.line, q.raw),
+        at,
+        q.feed,
+        q.source,
+        q.format,
+        q.line,
+        q.reason,
+        q.field ?? null,
+        q.raw,
+        q.bytes ?? null,
+      );
+    }
+    return { new: fresh, folded, quarantined: batch.quarantine.length, newObservations };
+  }
+
+  async writeBatch(batch: IngestBatch): Promise<BatchResult> {
+    return this.write(batch);
+  }
+
+  async startRun(info: RunInfo): Promise<number> {
+    const r = this.db
+      .prepare(
+        "INSERT INTO ingest_runs(started_at, source, feed, format, status) VALUES (?, ?, ?, ?, 'running')",
+      )
+      .run(this.now(), info.source, info.feed, info.format);
+    return Number(r.lastInsertRowid);
+  }
+
+  async finishRun(id: number, s: RunSummary): Promise<void> {
+    this.db
+      .prepare(
+        'UPDATE ingest_runs SET finished_at = ?, status = ?, read = ?, new = ?, folded = ?, quarantined = ?, error = ? WHERE id = ?',
+      )
+      .run(this.now(), s.status, s.read, s.new, s.folded, s.quarantined, s.error ?? null, id);
+  }
+
+  async listQuarantine(q: QuarantineQuery = {}): Promise<QuarantineRecord[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.feed !== undefined) {
+      where.push('feed = ?');
+      args.push(q.feed);
+    }
+    if (q.source !== undefined) {
+      where.push('source = ?');
+      args.push(q.source);
+    }
+    if (q.after !== undefined) {
+      where.push('seq > (SELECT seq FROM quarantine WHERE id = ?)');
+      args.push(q.after);
+    }
+    const sql = `SELECT * FROM quarantine ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...args, q.limit ?? 100) as QuarantineRow[];
+    return rows.map(toQuarantine);
+  }
+
+  async getQuarantine(id: string): Promise<QuarantineRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM quarantine WHERE id = ?').get(id) as QuarantineRow | undefined;
+    return r ? toQuarantine(r) : undefined;
+  }
+
+  async listObservations(q: ObservationQuery = {}): Promise<Observation[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.type) {
+      where.push('type = ?');
+      args.push(q.type);
+    }
+    if (q.source) {
+      where.push('source = ?');
+      args.push(q.source);
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT type, source, destination_ip, destination_port, malware, day, count, first_seen, last_seen
+         FROM observations ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY day, type, source, destination_ip, destination_port, malware LIMIT ?`,
+      )
+      .all(...args, q.limit ?? 1000) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      type: r.type as string,
+      source: r.source as string,
+      destinationIp: (r.destination_ip as string | null) ?? null,
+      destinationPort: (r.destination_port as number | null) ?? null,
+      malware: (r.malware as string | null) ?? null,
+      day: r.day as string,
+      count: r.count as number,
+      firstSeen: new Date(r.first_seen as number).toISOString(),
+      lastSeen: new Date(r.last_seen as number).toISOString(),
+    }));
+  }
+
+  async listEvents(q: { readonly limit?: number; readonly feed?: string } = {}): Promise<Event[]> {
+    const rows = (
+      q.feed === undefined
+        ? this.db.prepare('SELECT data FROM events ORDER BY rowid LIMIT ?').all(q.limit ?? 1000)
+        : this.db
+            .prepare('SELECT data FROM events WHERE feed = ? ORDER BY rowid LIMIT ?')
+            .all(q.feed, q.limit ?? 1000)
+    ) as Array<{ data: string }>;
+    return rows.map((r) => JSON.parse(r.data) as Event);
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    return {
+      events: one('SELECT count(*) AS n FROM events'),
+      observations: one('SELECT count(*) AS n FROM observations'),
+      quarantine: one('SELECT count(*) AS n FROM quarantine'),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
