@@ -17,7 +17,8 @@ import { describe, expect, it } from 'vitest';
 import { inSchemaOrder } from '../../../domain/schema/fields.js';
 import { type FeedSettings, type IngestSummary, ingest } from '../../../pipeline/ingest.js';
 import { MemoryStore } from '../../../storage/memory/memory-store.js';
-import type { AnyParser, ParserDefinition } from '../contract.js';
+import type { Store } from '../../../storage/store.js';
+import type { AnyParser } from '../contract.js';
 
 /** The harness's clock: 2026-11-01T00:00:00Z. */
 export const FIXED_NOW = Date.UTC(2026, 10, 1);
@@ -41,8 +42,8 @@ export async function runBytes(
   name: string,
   format: string | undefined,
   opts: CaseOptions = {},
-  store = new MemoryStore(() => FIXED_NOW),
-): Promise<{ result: RunResult; store: MemoryStore; summary: IngestSummary }> {
+  store: Store = new MemoryStore(() => FIXED_NOW),
+): Promise<{ result: RunResult; store: Store; summary: IngestSummary }> {
   const bytes = typeof input === 'string' ? Buffer.from(input) : input;
   const summary = await ingest({
     source: { name, size: bytes.length, chunks: Readable.from(bytes.length ? [bytes] : []) },
@@ -61,8 +62,12 @@ export async function runBytes(
       feed: summary.feed,
       format: summary.format,
     },
-    events: store.events.map((e) => inSchemaOrder(e)),
-    quarantine: store.quarantine.map((q) => ({ line: q.line, reason: q.reason, raw: q.raw })),
+    events: (await store.listEvents({ limit: Number.MAX_SAFE_INTEGER })).map((e) => inSchemaOrder(e)),
+    quarantine: (await store.listQuarantine({ limit: Number.MAX_SAFE_INTEGER })).map((q) => ({
+      line: q.line,
+      reason: q.reason,
+      raw: q.raw,
+    })),
   };
   return { result, store, summary };
 }
@@ -98,8 +103,8 @@ export function goldenSuite(parser: AnyParser, fixturesDir: string): void {
         const again = await runBytes(input, file, format, opts, store);
         expect(again.result.summary.new).toBe(0);
         expect(again.result.summary.read).toBe(s.read);
-        expect(again.store.events.length).toBe(result.events.length);
-        expect(again.store.quarantine.length).toBe(result.quarantine.length);
+        expect(again.result.events.length).toBe(result.events.length);
+        expect(again.result.quarantine.length).toBe(result.quarantine.length);
       });
     }
   });
