@@ -6,7 +6,7 @@
 import type { Event, RawFields } from './schema/event.js';
 import { FIELD_TYPES, type JsonValue, type ValidationContext } from './schema/field-types.js';
 import { FIELDS, type FieldDef } from './schema/fields.js';
-import { taxonomyOf } from './taxonomy.js';
+import { RSIT, type RsitTaxonomy, taxonomyOf } from './taxonomy.js';
 
 export interface Rejection {
   /** Field at fault, when one is. */
@@ -14,7 +14,8 @@ export interface Rejection {
   readonly reason: string;
 }
 
-const ADDRESS_FIELDS = [
+/** A record must carry at least one of these to be worth reporting (the JSON Schema says so too). */
+export const ADDRESS_FIELDS = [
   'source.ip',
   'source.fqdn',
   'source.url',
@@ -46,13 +47,20 @@ export function harmonise(
   const out: Record<string, unknown> = {};
   let extra: Record<string, JsonValue> | undefined;
 
+  let fromDefaults = false;
   const take = (name: string, value: unknown): Rejection | undefined => {
     if (isEmpty(value)) return undefined;
     if (name.startsWith('extra.')) {
       const key = name.slice(6);
       if (key.length === 0) return { field: name, reason: 'empty extra field name' };
       extra ??= {};
-      extra[key] = typeof value === 'string' ? value.trim() : (value as JsonValue);
+      // defineProperty, not assignment: "extra.__proto__" must be kept as data, not set a prototype.
+      Object.defineProperty(extra, key, {
+        value: typeof value === 'string' ? value.trim() : (value as JsonValue),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       return undefined;
     }
     const def = FIELD_MAP.get(name);
@@ -60,7 +68,9 @@ export function harmonise(
     const r = FIELD_TYPES[def.type].normalise(value, def.constraints ?? {}, ctx);
     if (typeof r === 'string') return { field: name, reason: `${name}: ${r}` };
     if (name === 'extra') {
-      extra = { ...(extra ?? {}), ...(r.value as Record<string, JsonValue>) };
+      const given = r.value as Record<string, JsonValue>;
+      // A feed default fills only the extra keys the record lacks; the record and overrides win.
+      extra = fromDefaults ? { ...given, ...(extra ?? {}) } : { ...(extra ?? {}), ...given };
       return undefined;
     }
     out[name] = r.value;
@@ -73,12 +83,14 @@ export function harmonise(
     if (bad) return { ok: false, rejection: bad };
   }
   if (defaults) {
+    fromDefaults = true;
     for (const k in defaults) {
       if (k in out || (overrides && k in overrides)) continue;
-      if (k.startsWith('extra.') && extra && k.slice(6) in extra) continue;
+      if (k.startsWith('extra.') && extra && Object.hasOwn(extra, k.slice(6))) continue;
       const bad = take(k, defaults[k]);
       if (bad) return { ok: false, rejection: { ...bad, reason: `feed default ${bad.reason}` } };
     }
+    fromDefaults = false;
   }
   if (overrides) {
     for (const k in overrides) {
@@ -91,8 +103,19 @@ export function harmonise(
   // Classification: RSIT type decides the taxonomy; a mismatch is an error, absence is "undetermined".
   const type = out['classification.type'] as string | undefined;
   if (type === undefined) {
+    const given = out['classification.taxonomy'];
+    // RSIT has no "unknown type" under a taxonomy other than "other": storing taxonomy X with type
+    // "undetermined" would be an inconsistent pair, so a taxonomy without a type is an error.
+    if (given !== undefined && given !== 'other')
+      return {
+        ok: false,
+        rejection: {
+          field: 'classification.type',
+          reason: `classification.taxonomy "${given}" is given without classification.type (one of: ${RSIT[given as RsitTaxonomy].join(', ')})`,
+        },
+      };
     out['classification.type'] = 'undetermined';
-    out['classification.taxonomy'] ??= 'other';
+    out['classification.taxonomy'] = 'other';
   } else {
     const tax = taxonomyOf(type);
     const given = out['classification.taxonomy'];

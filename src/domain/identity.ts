@@ -27,10 +27,15 @@ function stableJson(v: unknown): string {
 
 /** The canonical text an event's identity is computed from. */
 export function identityText(e: Event): string {
+  // Each value is length-prefixed, so no value (a feed may send control characters) can imitate a
+  // separator and make two different events share one identity.
   let s = '';
   for (const k of IDENTITY_FIELDS) {
     const v = e[k];
-    if (v !== undefined) s += `${k}\u001f${v}\u001e`;
+    if (v !== undefined) {
+      const t = String(v);
+      s += `${k}\u001f${t.length}\u001f${t}\u001e`;
+    }
   }
   // Events without a source time are identified by the day they were observed: a list re-read on
   // the same day folds, the same list tomorrow is a new sighting.
@@ -74,6 +79,14 @@ export function observationKey(e: Event): ObservationKey {
   const destinationPort = e['destination.port'];
   const malware = e['malware.name'];
   const day = (e['time.source'] ?? e['time.observation'] ?? '').slice(0, 10);
-  const text = `${type}|${source}|${destinationIp ?? ''}|${destinationPort ?? ''}|${malware ?? ''}|${day}`;
+  // JSON, not a "|"-joined string: a URL or family name containing "|" must not shift the parts.
+  const text = JSON.stringify([
+    type,
+    source,
+    destinationIp ?? null,
+    destinationPort ?? null,
+    malware ?? null,
+    day,
+  ]);
   return { key: hash('md5', text, 'buffer'), type, source, destinationIp, destinationPort, malware, day };
 }

@@ -153,7 +153,14 @@ export function nonPublicReason(ip: ParsedIp): string | undefined {
   if (g.slice(0, 7).every((x) => x === 0) && g[7] === 1) return 'loopback (::1)';
   if ((g0 & 0xfe00) === 0xfc00) return 'unique local (fc00::/7)';
   if ((g0 & 0xffc0) === 0xfe80) return 'link-local (fe80::/10)';
+  if ((g0 & 0xffc0) === 0xfec0) return 'site-local, deprecated (fec0::/10)';
   if ((g0 & 0xff00) === 0xff00) return 'multicast (ff00::/8)';
+  if (g0 === 0x100 && g[1] === 0 && g[2] === 0 && g[3] === 0) return 'discard-only (100::/64)';
+  if (g0 === 0x2001 && g[1] === 2 && g[2] === 0) return 'benchmarking (2001:2::/48)';
+  // The NAT64 well-known prefix carries a public IPv4 address; everything else outside 2000::/3 is
+  // not global unicast (IPv4-compatible ::a.b.c.d is deprecated, the rest is unassigned).
+  const nat64 = g0 === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0);
+  if (!nat64 && (g0 & 0xe000) !== 0x2000) return 'not global unicast (outside 2000::/3)';
   return undefined;
 }
 
@@ -163,10 +170,17 @@ export function parseCidr(s: string): { text: string; version: IpVersion } | str
   const addr = slash < 0 ? s : s.slice(0, slash);
   const ip = parseIp(addr);
   if (!ip) return `"${addr}" is not an IP address`;
+  // An IPv4-mapped network (::ffff:192.0.2.0/120) is the IPv4 network it carries (192.0.2.0/24).
+  const mapped = ip.version === 4 && addr.includes(':');
   const max = ip.version === 4 ? 32 : 128;
-  const lenText = slash < 0 ? String(max) : s.slice(slash + 1);
+  const lenText = slash < 0 ? String(mapped ? 128 : max) : s.slice(slash + 1);
   if (!/^\d{1,3}$/.test(lenText)) return `prefix length "${lenText}" is not a number`;
-  const len = Number(lenText);
+  let len = Number(lenText);
+  if (mapped) {
+    if (len > 128) return `prefix length ${len} is over 128`;
+    if (len < 96) return `prefix length ${len} is under 96 for an IPv4-mapped address`;
+    len -= 96;
+  }
   if (len > max) return `prefix length ${len} is over ${max}`;
   if (ip.version === 4) {
     const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;

@@ -40,20 +40,32 @@ export function parseTimestampMs(input: string | number): number | string {
   if (month < 1 || month > 12) return `month ${mo} out of range in "${truncate(s)}"`;
   if (day < 1 || day > daysInMonth(year, month)) return `day ${d} out of range in "${truncate(s)}"`;
   if (hour > 23 || minute > 59 || second > 60) return `time of day out of range in "${truncate(s)}"`;
-  let ms = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59));
+  let ms = utc(year, month, day, hour, minute, Math.min(second, 59));
   if (frac) ms += Math.trunc(Number(`0.${frac}`) * 1000);
   if (zone && !/^(Z|UTC|GMT)$/i.test(zone)) {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
-    const offMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
-    if (offMin > 14 * 60) return `time zone offset ${zone} out of range`;
+    const offMinutes = Number(digits.slice(2) || '0');
+    const offMin = Number(digits.slice(0, 2)) * 60 + offMinutes;
+    if (offMin > 14 * 60 || offMinutes > 59) return `time zone offset ${zone} out of range`;
     ms -= sign * offMin * 60_000;
   }
   return ms;
 }
 
+/**
+ * Epoch ms of a UTC date and time. Not `Date.UTC`, which reads years 0-99 as 1900-1999 (so that
+ * "0095-06-01" would pass as 1995).
+ */
+function utc(y: number, month: number, d: number, h = 0, mi = 0, s = 0): number {
+  const t = new Date(0);
+  t.setUTCFullYear(y, month - 1, d);
+  t.setUTCHours(h, mi, s, 0);
+  return t.getTime();
+}
+
 function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return new Date(utc(y, m + 1, 0)).getUTCDate();
 }
 
 function truncate(s: string): string {
@@ -71,7 +83,8 @@ export function formatTimestamp(ms: number): string {
 export function normaliseTimestamp(input: string | number, bounds: TimeBounds): { text: string } | string {
   const ms = parseTimestampMs(input);
   if (typeof ms === 'string') return ms;
-  if (Number.isNaN(ms)) return `"${input}" is not a valid timestamp`;
+  // Outside JavaScript's Date range (±8.64e15 ms) or not a number at all: not a time.
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return `"${input}" is not a valid timestamp`;
   if (ms > bounds.notAfter) return `${formatTimestamp(ms)} is in the future`;
   if (ms < bounds.notBefore) return `${formatTimestamp(ms)} is before ${formatTimestamp(bounds.notBefore)}`;
   return { text: formatTimestamp(ms) };

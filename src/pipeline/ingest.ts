@@ -4,7 +4,12 @@
  * `read = new + folded + quarantined` holds for every run, by construction.
  */
 import { basename, extname } from 'node:path';
-import type { ParseOutcome, ParserDefinition, RawLine } from '../components/parsers/contract.js';
+import type {
+  ParseOutcome,
+  ParserDefinition,
+  ParserInstance,
+  RawLine,
+} from '../components/parsers/contract.js';
 import { PARSERS, parserByName } from '../components/parsers/registry.js';
 import type { ByteSource } from '../components/sources/file-source.js';
 import { readLines } from '../components/sources/lines.js';
@@ -105,7 +110,16 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const warnings: string[] = [];
   const src = opts.source;
 
-  const { head, chunks } = await peek(src.chunks, SNIFF_BYTES);
+  let peeked: Awaited<ReturnType<typeof peek>>;
+  try {
+    peeked = await peek(src.chunks, SNIFF_BYTES);
+  } catch (e) {
+    const m = String((e as Error)?.message ?? e);
+    throw new IngestError(m.startsWith(src.name) ? m : `${src.name}: ${m}`, 'source');
+  }
+  const { head, chunks } = peeked;
+  // Only blank lines (or a BOM): nothing any parser could read; treat it as empty, not as unknown.
+  const blank = peeked.ended && /^[\s\uFEFF]*$/.test(head.toString('utf8'));
   let parser: ParserDefinition;
   if (opts.format) {
     const p = parserByName(opts.format);
@@ -115,7 +129,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
         'unknown-format',
       );
     parser = p;
-  } else if (head.length === 0) {
+  } else if (blank) {
     parser = PARSERS[0] as ParserDefinition; // nothing to parse; any parser reports an empty input the same
   } else {
     const found = detectFormat(head, src.name === '-' ? undefined : basename(src.name));
@@ -129,7 +143,12 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const parsedOptions = parser.parseOptions(opts.parserOptions ?? {});
   if (!parsedOptions.ok)
     throw new IngestError(`${parser.name} options: ${parsedOptions.error}`, 'bad-options');
-  const instance = parser.create(parsedOptions.value, { sourceName: src.name });
+  let instance: ParserInstance;
+  try {
+    instance = parser.create(parsedOptions.value, { sourceName: src.name });
+  } catch (e) {
+    throw new IngestError(`${parser.name} options: ${(e as Error).message ?? e}`, 'bad-options');
+  }
 
   const feed = opts.feed ?? {};
   const fallbackFeed = src.name === '-' ? `${parser.name}-stdin` : basename(src.name, extname(src.name));
@@ -192,6 +211,23 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
         defaults['feed.name'] = resolveFeed();
       }
     }
+    let prepared: PreparedEvent | undefined;
+    try {
+      prepared = prepare(o);
+    } catch (e) {
+      // Validation must not throw either; when it does, the record is kept, counted and reported.
+      addQuarantine({
+        line: o.line,
+        reason: `internal error validating this record: ${String(e)}`,
+        raw: o.raw,
+      });
+      return;
+    }
+    if (prepared) events.push(prepared);
+  };
+
+  /** Harmonise and identify one record; undefined when it was quarantined. */
+  const prepare = (o: ParseOutcome & { kind: 'record' }): PreparedEvent | undefined => {
     const h = harmonise(o.fields, ctx, defaults, overrides);
     if (!h.ok) {
       addQuarantine({
@@ -200,12 +236,46 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
         ...(h.rejection.field ? { field: h.rejection.field } : {}),
         raw: o.raw,
       });
-      return;
+      return undefined;
     }
     const event: Event = feed.keepRaw ? { ...h.event, raw: o.raw } : h.event;
     const ts = event['time.source'] ?? observedAt;
     const seenAt = ts === observedAt ? startedAt : (parseTimestampMs(ts) as number);
-    events.push({ id: eventId(event), event, observation: observationKey(event), seenAt });
+    return { id: eventId(event), event, observation: observationKey(event), seenAt };
+  };
+
+  /**
+   * A parser must not throw (bad input is a reject), but if one does, the run goes on: outcomes it
+   * gave before the throw are kept, the lines after them are retried one at a time, and a line
+   * that still throws is quarantined with the error, so it is counted and can be reported.
+   */
+  const parserFailed = (e: unknown, where = 'on this line') =>
+    `internal error in the ${parser.name} parser ${where}: ${(e as Error)?.message ?? String(e)}`;
+  const drain = () => {
+    for (const o of outcomes) handle(o);
+    outcomes.length = 0;
+  };
+  const push = (lines: readonly RawLine[]) => {
+    if (lines.length === 0) return;
+    try {
+      instance.push(lines, outcomes);
+    } catch {
+      let done = 0;
+      for (const o of outcomes) done = Math.max(done, o.line);
+      drain();
+      for (const l of lines) {
+        if (l.no <= done) continue;
+        try {
+          instance.push([l], outcomes);
+        } catch (e) {
+          outcomes.length = 0;
+          totals.read++;
+          addQuarantine({ line: l.no, reason: parserFailed(e), raw: l.text });
+        }
+        drain();
+      }
+    }
+    drain();
   };
 
   let error: unknown;
@@ -222,26 +292,32 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
           const before: RawLine[] = [];
           while (i < batch.lines.length && (batch.lines[i] as RawLine).no < p.no)
             before.push(batch.lines[i++] as RawLine);
-          instance.push(before, outcomes);
-          for (const o of outcomes) handle(o);
-          outcomes.length = 0;
+          push(before);
           totals.read++;
           addQuarantine({ line: p.no, reason: p.reason, raw: p.raw, ...(p.bytes ? { bytes: p.bytes } : {}) });
         }
-        instance.push(batch.lines.slice(i), outcomes);
+        push(batch.lines.slice(i));
       } else {
-        instance.push(batch.lines, outcomes);
+        push(batch.lines);
       }
-      for (const o of outcomes) handle(o);
-      outcomes.length = 0;
       if (events.length + quarantine.length >= batchSize) {
         await flush();
         opts.onProgress?.(progress());
       }
     }
-    instance.end(outcomes);
-    for (const o of outcomes) handle(o);
-    outcomes.length = 0;
+    try {
+      instance.end(outcomes);
+    } catch (e) {
+      // What the parser still held at the end is lost to it: account for it as one quarantined record.
+      outcomes.length = 0;
+      totals.read++;
+      addQuarantine({
+        line: 0,
+        reason: parserFailed(e, 'at the end of the input'),
+        raw: '',
+      });
+    }
+    drain();
     await flush();
   } catch (e) {
     error = e;

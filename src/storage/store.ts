@@ -83,6 +83,19 @@ export interface RunSummary {
   readonly error?: string;
 }
 
+/** An ingest run as recorded: what was read and how it ended ('running' until finishRun). */
+export interface RunRecord extends RunInfo {
+  readonly id: number;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly status: 'running' | RunSummary['status'];
+  readonly read?: number;
+  readonly new?: number;
+  readonly folded?: number;
+  readonly quarantined?: number;
+  readonly error?: string;
+}
+
 export interface QuarantineQuery {
   readonly feed?: string;
   readonly source?: string;
@@ -102,6 +115,8 @@ export interface Store {
   writeBatch(batch: IngestBatch): Promise<BatchResult>;
   startRun(info: RunInfo): Promise<number>;
   finishRun(id: number, summary: RunSummary): Promise<void>;
+  /** Recorded runs, newest first. */
+  listRuns(q?: { readonly limit?: number }): Promise<RunRecord[]>;
   listQuarantine(q?: QuarantineQuery): Promise<QuarantineRecord[]>;
   getQuarantine(id: string): Promise<QuarantineRecord | undefined>;
   listObservations(q?: ObservationQuery): Promise<Observation[]>;

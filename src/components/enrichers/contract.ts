@@ -8,8 +8,9 @@
  * (it runs for every event). Bad entries in an enricher's data are skipped and reported as
  * warnings naming file and entry; they never stop the enricher or the ingest.
  */
-import type { OptionDoc } from '../parsers/contract.js';
+
 import type { Event } from '../../domain/schema/event.js';
+import type { OptionDoc } from '../parsers/contract.js';
 
 export interface EnricherInstance {
   /** Return the enriched event (a new object), or the same object when nothing applies. */

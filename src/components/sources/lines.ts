@@ -40,33 +40,36 @@ export async function* readLines(
 ): AsyncGenerator<LineBatch> {
   const maxLine = options.maxLineBytes ?? 1024 * 1024;
   const maxRaw = options.maxRawBytes ?? 16 * 1024 * 1024;
+  /** Bytes of an unfinished line held in memory: a line within maxLine (+ CR, BOM) is never cut. */
+  const holdLimit = Math.max(maxRaw, maxLine + 4);
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   /** Bytes of the current over-long line that were discarded past maxRaw. */
   let droppedBytes = 0;
+  /** Last byte dropped: it ends the line when nothing follows the drop (a final "\r" to strip). */
+  let lastDropped = -1;
   let lineNo = 0;
   let first = true;
 
-  const emitLine = (buf: Buffer, lines: RawLine[], problems: LineProblem[]) => {
+  /** `endsInBuf`: the line's last byte is buf's (false when the line ended in dropped bytes). */
+  const emitLine = (buf: Buffer, lines: RawLine[], problems: LineProblem[], endsInBuf = true) => {
     lineNo++;
     let end = buf.length;
-    if (end > 0 && buf[end - 1] === 13) end--;
+    let cr = 0;
+    if (endsInBuf) {
+      if (end > 0 && buf[end - 1] === 13) end--;
+    } else if (lastDropped === 13) cr = 1;
     let start = 0;
     if (first) {
       first = false;
       if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
     }
     const bytes = buf.subarray(start, end);
-    const total = bytes.length + droppedBytes;
+    const total = bytes.length + droppedBytes - cr;
+    droppedBytes = 0;
+    lastDropped = -1;
     if (total > maxLine) {
-      problems.push({
-        no: lineNo,
-        reason: `line is ${total.toLocaleString('en')} bytes, over the ${maxLine.toLocaleString('en')}-byte limit${
-          droppedBytes > 0 ? `; raw text cut to the first ${maxRaw.toLocaleString('en')} bytes` : ''
-        }`,
-        raw: bytes.toString('utf8'),
-      });
-      droppedBytes = 0;
+      problems.push(tooLong(lineNo, bytes, total, maxLine, maxRaw));
       return;
     }
     checkLine(bytes, lineNo, lines, problems);
@@ -80,17 +83,20 @@ export async function* readLines(
     let pos = 0;
     let nl = buf.indexOf(NL, pos);
     if (nl < 0) {
-      // No line end in this chunk: keep it (bounded by maxRaw).
-      if (pendingBytes < maxRaw) {
+      // No line end in this chunk: keep it (bounded: past holdLimit only its size is counted).
+      if (pendingBytes < holdLimit) {
         pending.push(buf);
         pendingBytes += buf.length;
-      } else droppedBytes += buf.length;
+      } else if (buf.length > 0) {
+        droppedBytes += buf.length;
+        lastDropped = buf[buf.length - 1] as number;
+      }
       yield { lines, problems, bytes: buf.length };
       continue;
     }
     if (pending.length > 0) {
       pending.push(buf.subarray(0, nl));
-      emitLine(Buffer.concat(pending), lines, problems);
+      emitLine(Buffer.concat(pending), lines, problems, droppedBytes === 0 || nl > 0);
       pending = [];
       pendingBytes = 0;
       pos = nl + 1;
@@ -108,11 +114,8 @@ export async function* readLines(
             if (t.length > 0 && t.charCodeAt(t.length - 1) === 13) t = t.slice(0, -1);
             lineNo++;
             if (t.length > maxLine / 4 && Buffer.byteLength(t) > maxLine) {
-              problems.push({
-                no: lineNo,
-                reason: `line is over the ${maxLine.toLocaleString('en')}-byte limit`,
-                raw: t,
-              });
+              const b = Buffer.from(t);
+              problems.push(tooLong(lineNo, b, b.length, maxLine, maxRaw));
             } else lines.push({ no: lineNo, text: t });
           }
           pos = last + 1;
@@ -135,9 +138,37 @@ export async function* readLines(
     const lines: RawLine[] = [];
     const problems: LineProblem[] = [];
     const rest = Buffer.concat(pending);
-    if (rest.length > 0 || droppedBytes > 0) emitLine(rest, lines, problems);
+    if (rest.length > 0 || droppedBytes > 0) emitLine(rest, lines, problems, droppedBytes === 0);
     yield { lines, problems, bytes: 0 };
   }
+}
+
+/**
+ * The problem for a line over the limit. Its size and raw text do not depend on how the input was
+ * cut into chunks: the raw text is the first `maxRaw` bytes (backed off to a whole character).
+ */
+function tooLong(no: number, bytes: Buffer, total: number, maxLine: number, maxRaw: number): LineProblem {
+  let keep = Math.min(bytes.length, maxRaw);
+  if (total > keep) keep = wholeCharacters(bytes, keep);
+  const cut = total > keep;
+  return {
+    no,
+    reason: `line is ${total.toLocaleString('en')} bytes, over the ${maxLine.toLocaleString('en')}-byte limit${
+      cut ? `; raw text cut to its first ${keep.toLocaleString('en')} bytes` : ''
+    }`,
+    raw: bytes.subarray(0, keep).toString('utf8'),
+  };
+}
+
+/** `end`, or less so that bytes[0..end) does not finish with the start of a cut multi-byte character. */
+function wholeCharacters(b: Uint8Array, end: number): number {
+  for (let j = end - 1; j >= 0 && j >= end - 4; j--) {
+    const c = b[j] as number;
+    if ((c & 0xc0) === 0x80) continue; // continuation byte: look further back for its lead
+    const size = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return end - j < size ? j : end;
+  }
+  return end;
 }
 
 function checkLine(bytes: Buffer, no: number, lines: RawLine[], problems: LineProblem[]): void {

@@ -82,12 +82,16 @@ export function normaliseFqdn(raw: string): string | { value: string } {
   if (parseIp(s)) return `"${s}" is an IP address, not a domain name`;
   let ascii = s;
   if (!/^[\x00-\x7f]*$/.test(s)) {
+    // The URL parser below would quietly drop a port, user or path ("ü.example:80" -> "xn--tda.example"):
+    // only a bare name may go through it.
+    if (/[\s/\\:@?#%[\]<>^|*]/.test(s)) return `"${s}" is not a valid internationalised domain name`;
     try {
       ascii = new URL(`http://${s}/`).hostname;
     } catch {
       return `"${s}" is not a valid internationalised domain name`;
     }
   }
+  if (ascii.length > 253) return `domain name "${s}" is ${ascii.length} characters in punycode, over 253`;
   const labels = ascii.split('.');
   if (labels.length < 2) return `"${s}" has no dot; a fully qualified domain name is expected`;
   for (const l of labels) if (!FQDN_LABEL.test(l)) return `"${s}" has an invalid label "${l}"`;
@@ -100,9 +104,13 @@ export function normaliseUrl(raw: string): string | { value: string } {
   if (s.length === 0) return 'empty URL';
   if (s.length > 8192) return `URL is ${s.length} characters, over 8192`;
   if (/\s/.test(s)) return `URL "${s.slice(0, 60)}" contains whitespace`;
+  const hasAuthority = /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
+  // "mailto:x@example.com" must not become http://mailto:x@example.com/; "example.com:8080/x" is a host.
+  if (!hasAuthority && /^[a-z][a-z0-9+.-]*:(?![0-9])/i.test(s))
+    return `URL "${s.slice(0, 80)}" has no host (scheme without "//")`;
   let u: URL;
   try {
-    u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : `http://${s}`);
+    u = new URL(hasAuthority ? s : `http://${s}`);
   } catch {
     return `"${s.slice(0, 80)}" is not a URL`;
   }

@@ -48,6 +48,26 @@ const ENDPOINT = {
   ],
   local_ip: ['ip', 'private address of the {who} behind NAT'],
   local_hostname: ['string', 'host name of the {who} inside its network', { maxLength: 256 }],
+  warninglist: [
+    'string',
+    'MISP warninglists that {p}.ip, {p}.fqdn or {p}.url is on (list ids, comma-separated; set by the warninglist enricher)',
+    { maxLength: 1024, pattern: /^[a-z0-9][a-z0-9._-]*(,[a-z0-9][a-z0-9._-]*)*$/ },
+  ],
+  'constituency.scope': [
+    'enum',
+    'whether the {who} is in our constituency (domestic) or not (foreign); set by the constituency enricher',
+    { values: ['domestic', 'foreign'] },
+  ],
+  'constituency.org': [
+    'string',
+    'id of the constituency organisation that owns {p} (from the constituency file)',
+    { maxLength: 128, pattern: /^[a-z0-9][a-z0-9._-]*$/ },
+  ],
+  'constituency.matched_by': [
+    'enum',
+    'what placed {p} in the constituency: its network (cidr), its AS (asn), its domain, or its country (national mode)',
+    { values: ['cidr', 'asn', 'domain', 'country'] },
+  ],
 } as const satisfies Record<string, readonly [FieldTypeName, string, FieldConstraints?]>;
 
 type EndpointFields<P extends string> = {

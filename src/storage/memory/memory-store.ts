@@ -12,6 +12,7 @@ import type {
   QuarantineQuery,
   QuarantineRecord,
   RunInfo,
+  RunRecord,
   RunSummary,
   Store,
   StoreCounts,
@@ -27,7 +28,7 @@ export class MemoryStore implements Store {
   private readonly observations = new Map<string, ObsRow & { first: number; last: number }>();
   readonly quarantine: QuarantineRecord[] = [];
   private readonly quarantineIds = new Set<string>();
-  readonly runs: Array<RunInfo & Partial<RunSummary>> = [];
+  readonly runs: Array<{ -readonly [K in keyof RunRecord]: RunRecord[K] }> = [];
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -78,24 +79,44 @@ export class MemoryStore implements Store {
   }
 
   async startRun(info: RunInfo): Promise<number> {
-    this.runs.push({ ...info });
-    return this.runs.length;
+    const id = this.runs.length + 1;
+    this.runs.push({
+      id,
+      source: info.source,
+      feed: info.feed,
+      format: info.format,
+      status: 'running',
+      startedAt: new Date(this.now()).toISOString(),
+    });
+    return id;
   }
 
   async finishRun(id: number, summary: RunSummary): Promise<void> {
     const r = this.runs[id - 1];
-    if (r) Object.assign(r, summary);
+    if (r) Object.assign(r, summary, { finishedAt: new Date(this.now()).toISOString() });
+  }
+
+  async listRuns(q: { readonly limit?: number } = {}): Promise<RunRecord[]> {
+    return this.runs
+      .slice()
+      .reverse()
+      .slice(0, q.limit ?? 100)
+      .map((r) => ({ ...r }));
   }
 
   async listQuarantine(q: QuarantineQuery = {}): Promise<QuarantineRecord[]> {
-    let rows = this.quarantine.filter(
-      (r) => (q.feed === undefined || r.feed === q.feed) && (q.source === undefined || r.source === q.source),
-    );
+    // `after` is a position in storage order (keyset), whatever the filter: find it first.
+    let rows = this.quarantine;
     if (q.after !== undefined) {
       const i = rows.findIndex((r) => r.id === q.after);
       rows = i < 0 ? [] : rows.slice(i + 1);
     }
-    return rows.slice(0, q.limit ?? 100);
+    return rows
+      .filter(
+        (r) =>
+          (q.feed === undefined || r.feed === q.feed) && (q.source === undefined || r.source === q.source),
+      )
+      .slice(0, q.limit ?? 100);
   }
 
   async getQuarantine(id: string): Promise<QuarantineRecord | undefined> {
@@ -110,19 +131,26 @@ export class MemoryStore implements Store {
         firstSeen: new Date(first).toISOString(),
         lastSeen: new Date(last).toISOString(),
       }));
-    const key = (o: Observation) => [
+    // The SQLite adapter's order: day, type, source, destination ip, port (numeric), malware; null first.
+    const parts = (o: Observation) => [
       o.day,
       o.type,
       o.source,
-      o.destinationIp ?? '',
-      String(o.destinationPort ?? '').padStart(5, '0'),
-      o.malware ?? '',
+      o.destinationIp,
+      o.destinationPort,
+      o.malware,
     ];
     rows.sort((a, b) => {
-      const ka = key(a);
-      const kb = key(b);
-      for (let i = 0; i < ka.length; i++)
-        if (ka[i] !== kb[i]) return (ka[i] as string) < (kb[i] as string) ? -1 : 1;
+      const pa = parts(a);
+      const pb = parts(b);
+      for (let i = 0; i < pa.length; i++) {
+        const x = pa[i] ?? null;
+        const y = pb[i] ?? null;
+        if (x === y) continue;
+        if (x === null) return -1;
+        if (y === null) return 1;
+        return x < y ? -1 : 1;
+      }
       return 0;
     });
     return rows.slice(0, q.limit ?? 1000);

@@ -16,11 +16,12 @@ import type {
   QuarantineQuery,
   QuarantineRecord,
   RunInfo,
+  RunRecord,
   RunSummary,
   Store,
   StoreCounts,
 } from '../store.js';
-import { MIGRATIONS } from './migrations.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
 
 export interface SqliteStoreOptions {
   /** Page cache in MiB (default 256). Bounds memory whatever the input size. */
@@ -43,22 +44,32 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   db.pragma(`cache_size = -${(options.cacheMiB ?? 256) * 1024}`);
   db.pragma('temp_store = MEMORY');
   db.pragma('busy_timeout = 10000');
-  migrate(db);
+  try {
+    migrate(db);
+  } catch (e) {
+    db.close(); // do not leave the file open (and locked on some systems) behind a failed open
+    throw e;
+  }
   return new SqliteStore(db, options.now ?? Date.now);
 }
 
-export function migrate(db: Database.Database): number {
+/**
+ * Bring the database to the latest schema version; returns how many migrations ran. Each migration
+ * runs in its own transaction, so a failure leaves the database at the version before it.
+ * `migrations` is for tests; Accord always uses MIGRATIONS.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
   const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
   const current = row.v ?? 0;
-  const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
   if (current > latest)
     throw new Error(
       `the database is at schema version ${current}, newer than this Accord knows (${latest}); upgrade Accord`,
     );
   let applied = 0;
-  for (const m of MIGRATIONS) {
+  for (const m of migrations) {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
@@ -209,6 +220,39 @@ export class SqliteStore implements Store {
         'UPDATE ingest_runs SET finished_at = ?, status = ?, read = ?, new = ?, folded = ?, quarantined = ?, error = ? WHERE id = ?',
       )
       .run(this.now(), s.status, s.read, s.new, s.folded, s.quarantined, s.error ?? null, id);
+  }
+
+  async listRuns(q: { readonly limit?: number } = {}): Promise<RunRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM ingest_runs ORDER BY id DESC LIMIT ?')
+      .all(q.limit ?? 100) as Array<{
+      id: number;
+      started_at: number;
+      finished_at: number | null;
+      source: string;
+      feed: string;
+      format: string;
+      status: RunRecord['status'];
+      read: number | null;
+      new: number | null;
+      folded: number | null;
+      quarantined: number | null;
+      error: string | null;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      source: r.source,
+      feed: r.feed,
+      format: r.format,
+      status: r.status,
+      startedAt: new Date(r.started_at).toISOString(),
+      ...(r.finished_at !== null ? { finishedAt: new Date(r.finished_at).toISOString() } : {}),
+      ...(r.read !== null ? { read: r.read } : {}),
+      ...(r.new !== null ? { new: r.new } : {}),
+      ...(r.folded !== null ? { folded: r.folded } : {}),
+      ...(r.quarantined !== null ? { quarantined: r.quarantined } : {}),
+      ...(r.error !== null ? { error: r.error } : {}),
+    }));
   }
 
   async listQuarantine(q: QuarantineQuery = {}): Promise<QuarantineRecord[]> {

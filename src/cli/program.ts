@@ -1,0 +1,236 @@
+/**
+ * The `accord` command's definition (src/cli/main.ts runs it). Startup stays light: only commander is loaded here; each command's
+ * module (and the parsers, SQLite, pino) is imported when that command runs.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { CliError, EXIT, EXIT_CODES_HELP, type ExitCode } from './exit-codes.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+function integer(min: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
+    return n;
+  };
+}
+
+function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds > 0');
+  return n;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** Run a command's action: a CliError becomes one line on stderr and its exit code. */
+function run<A extends unknown[]>(f: (...args: A) => Promise<ExitCode>) {
+  return async (...args: A): Promise<void> => {
+    try {
+      process.exitCode = await f(...args);
+    } catch (e) {
+      if (e instanceof CliError) {
+        process.stderr.write(`accord: ${e.message}\n`);
+        process.exitCode = e.exitCode;
+      } else {
+        process.stderr.write(`accord: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+        process.exitCode = EXIT.internal;
+      }
+    }
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('accord')
+    .description(
+      'Accord: threat-feed ingestion for national CERTs. Feeds in, harmonised events (IntelMQ field names)\n' +
+        'and deduplicated observations out, into one SQLite file.',
+    )
+    .version(pkg.version, '-V, --version', 'print the version')
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ accord demo                                  load the bundled samples into ./data/accord.db
+  $ accord ingest report.csv                     ingest a file, format detected from its content
+  $ accord ingest https://example.com/c2.txt --format ipset --set classification.type=c2-server
+  $ accord quarantine list                       what could not be ingested, and why
+
+Environment:
+  ACCORD_DB         the SQLite store (default ./data/accord.db), like --db
+  ACCORD_LOG_LEVEL  pino log level for the log lines on standard error (default info)
+  ACCORD_PROGRESS_SECONDS  seconds between progress log lines when stderr is not a terminal (default 5)
+${EXIT_CODES_HELP}`,
+    );
+
+  program
+    .command('ingest')
+    .description(
+      'ingest one feed file, URL or standard input: parse, harmonise, fold duplicates, store.\n' +
+        'Records that cannot become events go to quarantine with file, line and reason.',
+    )
+    .argument('<input>', 'a file path, an http(s) URL, or - for standard input')
+    .option('-f, --format <name>', 'input format (default: detected from the content)')
+    .option(
+      '--feed <name>',
+      'feed.name of the events (default: from the records, the parser, or the file name)',
+    )
+    .option(
+      '-c, --config <file>',
+      'feed config, YAML or JSON: {format, parser: {...}, feed: {name, provider, defaults, overrides, tlp, keepRaw}}',
+    )
+    .option(
+      '-s, --set <field=value>',
+      'a feed default for every record (repeatable), e.g. malware.name=emotet',
+      collect,
+      [],
+    )
+    .option('--db <path>', 'SQLite store (default: $ACCORD_DB or ./data/accord.db)')
+    .option('--json', 'print the summary as one JSON object on standard output')
+    .option('--keep-raw', "keep each event's raw text in the store (quarantine always keeps it)")
+    .option('--dry-run', 'parse and count, store nothing (an in-memory store)')
+    .option('--timeout <seconds>', 'URL inputs: connect and idle timeout', positiveNumber, 30)
+    .option('--max-bytes <n>', 'URL inputs: largest body accepted', integer(1))
+    .option('--batch-size <n>', 'records per store transaction', integer(1), 10_000)
+    .addHelpText(
+      'after',
+      `
+The summary reports read, new events, folded (duplicates already stored), quarantined, new
+observations, elapsed seconds and events/s; read = new + folded + quarantined always. With --json
+it is one JSON object with the keys status, read, new, folded, quarantined, newObservations,
+seconds, eventsPerSecond, source, feed, format, bytes, warnings, db.
+Progress: a bar on a terminal, JSON log lines (pino) on standard error otherwise.
+Quarantined records are logged as file:line: reason (the first 20 of each input).
+Ingest is idempotent: the same input twice stores nothing new; an interrupted run re-run completes it.
+
+Examples:
+  $ accord ingest samples/intelmq/example.jsonl
+  $ accord ingest feed.jsonl --format intelmq-jsonl --feed partner-x --json
+  $ accord ingest c2.txt --set classification.type=c2-server --set malware.name=emotet
+  $ accord ingest https://example.com/feed.csv --config feeds/example.yaml --timeout 60
+  $ zcat big.jsonl.gz | accord ingest - --format intelmq-jsonl --db /srv/accord/accord.db
+  $ accord ingest report.csv --dry-run --json
+${EXIT_CODES_HELP}`,
+    )
+    .action(
+      run(async (input: string, opts: Parameters<typeof import('./commands/ingest.js').ingestCommand>[1]) => {
+        const { ingestCommand } = await import('./commands/ingest.js');
+        return ingestCommand(input, opts);
+      }),
+    );
+
+  const quarantine = program
+    .command('quarantine')
+    .description('records that could not become events: list, show one, export all')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ accord quarantine list --feed sinkhole-http
+  $ accord quarantine show 3f2a9c0e1b7d4a6e8f01b2c3
+  $ accord quarantine export --format csv --out quarantine.csv`,
+    );
+
+  quarantine
+    .command('list')
+    .description('list quarantined records, oldest first: id, feed, file:line, reason')
+    .option('--feed <name>', 'only this feed')
+    .option('-n, --limit <n>', 'at most this many', integer(1), 50)
+    .option('--json', 'one JSON object {count, entries: [...]}')
+    .option('--db <path>', 'SQLite store (default: $ACCORD_DB or ./data/accord.db)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ accord quarantine list
+  $ accord quarantine list --feed example-c2 --limit 200
+  $ accord quarantine list --json | jq '.entries[].reason'
+${EXIT_CODES_HELP}`,
+    )
+    .action(
+      run(async (opts: { feed?: string; limit: number; json?: boolean; db?: string }) => {
+        const { quarantineList } = await import('./commands/quarantine.js');
+        return quarantineList(opts);
+      }),
+    );
+
+  quarantine
+    .command('show')
+    .description(
+      'one quarantined record: reason, feed, file, line and raw text (hex and base64 when not UTF-8)',
+    )
+    .argument('<id>', 'the id from accord quarantine list')
+    .option('--json', 'as one JSON object (rawBase64/rawHex when the raw bytes are not UTF-8)')
+    .option('--db <path>', 'SQLite store (default: $ACCORD_DB or ./data/accord.db)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ accord quarantine show 3f2a9c0e1b7d4a6e8f01b2c3
+  $ accord quarantine show 3f2a9c0e1b7d4a6e8f01b2c3 --json
+${EXIT_CODES_HELP}`,
+    )
+    .action(
+      run(async (id: string, opts: { json?: boolean; db?: string }) => {
+        const { quarantineShow } = await import('./commands/quarantine.js');
+        return quarantineShow(id, opts);
+      }),
+    );
+
+  quarantine
+    .command('export')
+    .description('stream every quarantined record as JSON lines or CSV')
+    .option('--feed <name>', 'only this feed')
+    .option('--format <format>', 'jsonl or csv', 'jsonl')
+    .option('-o, --out <file>', 'write to this file (default: standard output)')
+    .option('--json', 'with --out: print {exported, format, out} as one JSON object')
+    .option('--db <path>', 'SQLite store (default: $ACCORD_DB or ./data/accord.db)')
+    .addHelpText(
+      'after',
+      `
+CSV columns: id, at, feed, source, format, line, reason, field, raw, raw_base64 (set when the raw
+bytes were not UTF-8).
+
+Examples:
+  $ accord quarantine export > quarantine.jsonl
+  $ accord quarantine export --feed example-c2 --format csv --out example-c2.csv
+${EXIT_CODES_HELP}`,
+    )
+    .action(
+      run(async (opts: { feed?: string; format: string; out?: string; json?: boolean; db?: string }) => {
+        const { quarantineExport } = await import('./commands/quarantine.js');
+        return quarantineExport(opts);
+      }),
+    );
+
+  program
+    .command('demo')
+    .description(
+      'load the bundled samples (samples/**, each with a <file>.feed.json sidecar) and show how to look at them',
+    )
+    .option('--db <path>', 'SQLite store (default: $ACCORD_DB or ./data/accord.db)')
+    .option('--samples <dir>', 'samples folder (default: the one shipped with Accord)')
+    .option('--json', 'print the totals and one summary per file as one JSON object')
+    .addHelpText(
+      'after',
+      `
+This is what npm start runs. A second run re-reads the samples and stores nothing new.
+
+Examples:
+  $ accord demo
+  $ accord demo --db /tmp/demo.db --json
+${EXIT_CODES_HELP}`,
+    )
+    .action(
+      run(async (opts: { db?: string; samples?: string; json?: boolean }) => {
+        const { demoCommand } = await import('./commands/demo.js');
+        return demoCommand(opts);
+      }),
+    );
+
+  return program;
+}

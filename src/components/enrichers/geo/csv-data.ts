@@ -1,0 +1,127 @@
+/**
+ * Country and ASN data from range CSV files (the @ip-location-db packages' layout:
+ * `start,end,country` and `start,end,asn,name`), loaded into compact range tables.
+ */
+import { readFile } from 'node:fs/promises';
+import { coverCidr4, coverCidr6 } from '../ranges/cidr-cover.js';
+import { wordsToBigInt } from '../ranges/ip-words.js';
+import { loadRangeCsv, RowError } from '../ranges/range-csv.js';
+import { type RangeTable, RangeTableBuilder } from '../ranges/range-table.js';
+import { AS_NAME_MAX, type AsnData, type AsnHit, type CountryData, type IpKey } from './geo-data.js';
+
+const COUNTRY = /^[A-Z]{2}$/;
+
+interface AsnValue {
+  readonly asn: number;
+  readonly name: string | undefined;
+}
+
+async function loadTable<V>(
+  files: readonly string[],
+  makeValue: (fields: readonly string[]) => V | RowError,
+  warn: (m: string) => void,
+): Promise<RangeTable<V>> {
+  const builder = new RangeTableBuilder<V>();
+  for (const file of files) {
+    let buf: Buffer;
+    try {
+      buf = await readFile(file);
+    } catch (e) {
+      warn(`${file}: cannot read (${(e as Error).message}); its ranges are not loaded`);
+      continue;
+    }
+    const stats = loadRangeCsv(buf, file, makeValue, builder, warn);
+    if (stats.rows === 0) warn(`${file}: no usable ranges`);
+  }
+  const table = builder.build();
+  for (const r of [builder.overlaps.v4, builder.overlaps.v6]) {
+    if (r.count > 0)
+      warn(
+        `${r.count} ranges overlap a wider range (the narrower wins inside it), e.g. ${r.examples.join('; ')}`,
+      );
+  }
+  return table;
+}
+
+/** Country data over a range table (the table is exposed for benchmarks and tools). */
+export interface CsvCountryData extends CountryData {
+  readonly table: RangeTable<string>;
+}
+
+export async function loadCountryCsv(
+  files: readonly string[],
+  warn: (m: string) => void,
+): Promise<CsvCountryData> {
+  const table = await loadTable<string>(
+    files,
+    (f) => {
+      const cc = (f[0] ?? '').trim().toUpperCase();
+      return COUNTRY.test(cc) ? cc : new RowError(`country "${f[0] ?? ''}" is not a two-letter code`);
+    },
+    warn,
+  );
+  return {
+    label: files.join(', '),
+    table,
+    hasV4: table.size4 > 0,
+    hasV6: table.size6 > 0,
+    country(key: IpKey) {
+      return key.version === 4 ? table.get4(key.v4) : table.get6(key.v6);
+    },
+  };
+}
+
+export async function loadAsnCsv(files: readonly string[], warn: (m: string) => void): Promise<AsnData> {
+  const interned = new Map<string, AsnValue>();
+  const table = await loadTable<AsnValue>(
+    files,
+    (f) => {
+      const text = (f[0] ?? '').trim().replace(/^AS/i, '');
+      const asn = /^\d{1,10}$/.test(text) ? Number(text) : Number.NaN;
+      if (!(asn >= 1 && asn <= 4294967295))
+        return new RowError(`AS number "${f[0] ?? ''}" is not 1..4294967295`);
+      const rawName = (f[1] ?? '').trim();
+      const name = rawName === '' ? undefined : rawName.slice(0, AS_NAME_MAX);
+      const k = `${asn}\u0000${name ?? ''}`;
+      let v = interned.get(k);
+      if (!v) {
+        v = { asn, name };
+        interned.set(k, v);
+      }
+      return v;
+    },
+    warn,
+  );
+  const networks4 = new Array<string | undefined>(table.size4);
+  return {
+    label: files.join(', '),
+    hasV4: table.size4 > 0,
+    hasV6: table.size6 > 0,
+    asn(key: IpKey): AsnHit | undefined {
+      if (key.version === 4) {
+        const r = table.find4(key.v4);
+        if (r < 0) return undefined;
+        const v = table.values[table.vals4[r]!]!;
+        const start = table.starts4[r]!;
+        const end = table.ends4[r]!;
+        // Most ranges are one CIDR block: their network is the same for every address; keep it.
+        let network = networks4[r];
+        if (network === undefined) {
+          network = coverCidr4(key.v4, start, end);
+          const size = end - start + 1;
+          if ((size & (size - 1)) === 0 && start % size === 0) networks4[r] = network;
+        }
+        return { asn: v.asn, name: v.name, network };
+      }
+      const r = table.find6(key.v6);
+      if (r < 0) return undefined;
+      const v = table.values[table.vals6[r]!]!;
+      const network = coverCidr6(
+        wordsToBigInt(key.v6),
+        wordsToBigInt(table.starts6, r * 4),
+        wordsToBigInt(table.ends6, r * 4),
+      );
+      return { asn: v.asn, name: v.name, network };
+    },
+  };
+}
