@@ -25,16 +25,35 @@ function stableJson(v: unknown): string {
     .join(',')}}`;
 }
 
+/** Position of each identity field in the canonical order (schema order). */
+const RANK = new Map<string, number>(IDENTITY_FIELDS.map((k, i) => [k, i]));
+/** Scratch slots, one per identity field, reused by every call (identityText is not re-entrant). */
+const parts: (string | undefined)[] = new Array<string | undefined>(IDENTITY_FIELDS.length).fill(undefined);
+
 /** The canonical text an event's identity is computed from. */
 export function identityText(e: Event): string {
   // Each value is length-prefixed, so no value (a feed may send control characters) can imitate a
   // separator and make two different events share one identity.
+  // Hot path: visit the event's own ~20 keys (not the ~80 schema fields) and put each part in its
+  // schema-order slot, so the text is the same whatever order the fields were set in.
+  let lo = parts.length;
+  let hi = -1;
+  const rec = e as Record<string, unknown>;
+  for (const k in rec) {
+    const r = RANK.get(k);
+    const v = rec[k];
+    if (r === undefined || v === undefined) continue;
+    const t = String(v);
+    parts[r] = `${k}\u001f${t.length}\u001f${t}\u001e`;
+    if (r < lo) lo = r;
+    if (r > hi) hi = r;
+  }
   let s = '';
-  for (const k of IDENTITY_FIELDS) {
-    const v = e[k];
-    if (v !== undefined) {
-      const t = String(v);
-      s += `${k}\u001f${t.length}\u001f${t}\u001e`;
+  for (let i = lo; i <= hi; i++) {
+    const p = parts[i];
+    if (p !== undefined) {
+      s += p;
+      parts[i] = undefined;
     }
   }
   // Events without a source time are identified by the day they were observed: a list re-read on
@@ -45,9 +64,19 @@ export function identityText(e: Event): string {
   return s;
 }
 
+/**
+ * MD5 as a 16-byte Buffer cut from Node's shared pool: crypto's own Buffer output costs a fresh
+ * ArrayBuffer per digest (two per event), which is most of the digest's cost and GC work.
+ */
+function digest16(text: string): Buffer {
+  const b = Buffer.allocUnsafe(16);
+  b.write(hash('md5', text, 'hex'), 'hex');
+  return b;
+}
+
 /** 16-byte identity digest. */
 export function eventId(e: Event): Buffer {
-  return hash('md5', identityText(e), 'buffer');
+  return digest16(identityText(e));
 }
 
 export interface ObservationKey {
@@ -68,6 +97,7 @@ export function observationKey(e: Event): ObservationKey {
     e['source.fqdn'] ??
     e['source.url'] ??
     e['source.network'] ??
+    e['source.urlpath'] ??
     e['malware.hash.sha256'] ??
     e['malware.hash.sha1'] ??
     e['malware.hash.md5'] ??
@@ -88,5 +118,5 @@ export function observationKey(e: Event): ObservationKey {
     malware ?? null,
     day,
   ]);
-  return { key: hash('md5', text, 'buffer'), type, source, destinationIp, destinationPort, malware, day };
+  return { key: digest16(text), type, source, destinationIp, destinationPort, malware, day };
 }

@@ -13,6 +13,7 @@ import type {
 import { PARSERS, parserByName } from '../components/parsers/registry.js';
 import type { ByteSource } from '../components/sources/file-source.js';
 import { readLines } from '../components/sources/lines.js';
+import { fastTimestampMs } from '../domain/fast-timestamp.js';
 import { harmonise } from '../domain/harmonise.js';
 import { eventId, observationKey } from '../domain/identity.js';
 import type { Event, RawFields } from '../domain/schema/event.js';
@@ -240,7 +241,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     }
     const event: Event = feed.keepRaw ? { ...h.event, raw: o.raw } : h.event;
     const ts = event['time.source'] ?? observedAt;
-    const seenAt = ts === observedAt ? startedAt : (parseTimestampMs(ts) as number);
+    const fastMs = ts === observedAt ? startedAt : fastTimestampMs(ts);
+    const seenAt = fastMs >= 0 ? fastMs : (parseTimestampMs(ts) as number);
     return { id: eventId(event), event, observation: observationKey(event), seenAt };
   };
 

@@ -13,7 +13,7 @@ import { harmonise } from '../domain/harmonise.js';
 import { eventId, observationKey } from '../domain/identity.js';
 import type { RawFields } from '../domain/schema/event.js';
 import { defaultBounds, parseTimestampMs } from '../domain/time.js';
-import type { PreparedEvent, QuarantineInput, Store } from './store.js';
+import type { FeedState, PreparedEvent, QuarantineInput, Store } from './store.js';
 
 export interface ContractOptions {
   /** Open the storage `store` used, after it was closed. Omit for adapters that do not persist. */
@@ -388,6 +388,50 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         expect(r).toMatchObject({ id, status: 'running' });
         expect(r).not.toHaveProperty('finishedAt');
         expect(r).not.toHaveProperty('read');
+      });
+    });
+
+    describe('feed state', () => {
+      it('stores, replaces and lists feed health by feed name, and survives reopen', async () => {
+        const s = await fresh();
+        expect(await s.getFeedState('a')).toBeUndefined();
+        expect(await s.listFeedStates()).toEqual([]);
+        const failed: FeedState = {
+          feed: 'b',
+          lastRunAt: '2026-11-01T10:00:00.000Z',
+          lastStatus: 'failed',
+          lastErrorAt: '2026-11-01T10:00:00.000Z',
+          lastError: 'http://192.0.2.1/x: HTTP 500 Internal Server Error',
+          failures: 2,
+          nextRunAt: '2026-11-01T11:00:00.000Z',
+        };
+        const good: FeedState = {
+          feed: 'a',
+          lastRunAt: '2026-11-01T09:00:00.000Z',
+          lastStatus: 'ok',
+          lastSuccessAt: '2026-11-01T09:00:00.000Z',
+          failures: 0,
+          lastRead: 10,
+          lastNew: 8,
+          lastQuarantined: 2,
+          httpUrl: 'https://example.com/feed.csv',
+          etag: '"v1"',
+          lastModified: 'Sun, 01 Nov 2026 08:00:00 GMT',
+        };
+        await s.putFeedState(failed);
+        await s.putFeedState(good);
+        expect(await s.getFeedState('b')).toEqual(failed);
+        expect(await s.listFeedStates()).toEqual([good, failed]);
+        // Replaced whole: fields left out are gone.
+        const next: FeedState = { feed: 'a', lastRunAt: '2026-11-01T10:00:00.000Z', lastStatus: 'not-modified' };
+        await s.putFeedState(next);
+        expect(await s.getFeedState('a')).toEqual(next);
+        if (options.reopen) {
+          await s.close();
+          const t = await options.reopen(s);
+          opened.push(t);
+          expect(await t.listFeedStates()).toEqual([next, failed]);
+        }
       });
     });
 

@@ -110,6 +110,85 @@ export interface ObservationQuery {
   readonly source?: string;
 }
 
+/**
+ * A configured feed's health as the feed runner and scheduler record it (one row per feed name),
+ * with the HTTP validators of the last body read, for the next conditional GET.
+ */
+export interface FeedState {
+  readonly feed: string;
+  /** ISO 8601 times. */
+  readonly lastRunAt?: string;
+  /** 'not-modified': a conditional GET answered 304; nothing was read. */
+  readonly lastStatus?: 'ok' | 'not-modified' | 'failed';
+  readonly lastSuccessAt?: string;
+  readonly lastErrorAt?: string;
+  readonly lastError?: string;
+  /** Failed runs since the last success. */
+  readonly failures?: number;
+  /** Counts of the last run that read something. */
+  readonly lastRead?: number;
+  readonly lastNew?: number;
+  readonly lastQuarantined?: number;
+  readonly nextRunAt?: string;
+  /** The URL the validators belong to; they are only sent when the feed still reads this URL. */
+  readonly httpUrl?: string;
+  readonly etag?: string;
+  readonly lastModified?: string;
+}
+
+/** What `accord stats` asks of storage for one period (src/reports/stats builds the report). */
+export interface StatsQuery {
+  /** First and last UTC day of the period, YYYY-MM-DD, both included. */
+  readonly since: string;
+  readonly until: string;
+  /**
+   * The national country (ISO 3166-1 alpha-2). An address with no constituency scope (no
+   * constituency enricher ran) is domestic when geolocated here and abroad when geolocated
+   * elsewhere; without it only constituency scopes decide.
+   */
+  readonly country?: string;
+}
+
+/** C2 servers abroad and the domestic hosts they control, for one country, family or ASN. */
+export interface C2Breakdown {
+  /** Country code, family or ASN (as text); null when the observations do not say. */
+  readonly key: string | null;
+  readonly servers: number;
+  readonly hosts: number;
+}
+
+/** Domestic hosts by owner: the constituency organisation, else the AS of the address. */
+export interface OwnerCount {
+  readonly kind: 'org' | 'asn' | 'unknown';
+  /** Organisation id, or "AS64496"; null when unknown. */
+  readonly key: string | null;
+  readonly count: number;
+}
+
+/**
+ * The figures of one period, each a distinct count over the observations of the period. Lists
+ * are complete (not cut to a top N) and sorted: C2 breakdowns by servers, then hosts, then key;
+ * owners by count, then key; null keys last.
+ */
+export interface PeriodFigures {
+  /** Distinct domestic source addresses of infected-system observations. */
+  readonly infectedHosts: number;
+  /** ... of which talk to a C2 server abroad (warninglisted observations left out). */
+  readonly hostsTalkingToC2Abroad: number;
+  /** Distinct destination IPs abroad of those observations. */
+  readonly c2ServersAbroad: number;
+  /** Observations that would count above but are on a warninglist (either side). */
+  readonly warninglistedExcluded: number;
+  readonly c2ByCountry: readonly C2Breakdown[];
+  readonly c2ByFamily: readonly C2Breakdown[];
+  readonly c2ByAsn: readonly C2Breakdown[];
+  /** Domestic infected hosts by owner. */
+  readonly infectedByOwner: readonly OwnerCount[];
+  /** Distinct domestic sources of system-compromise observations (compromised websites). */
+  readonly compromisedWebsites: number;
+  readonly websitesByOwner: readonly OwnerCount[];
+}
+
 export interface Store {
   /** Write events and quarantine entries atomically: all of the batch, or none of it. */
   writeBatch(batch: IngestBatch): Promise<BatchResult>;
@@ -123,5 +202,13 @@ export interface Store {
   /** Events in storage order (for export and tests). */
   listEvents(q?: { readonly limit?: number; readonly feed?: string }): Promise<Event[]>;
   counts(): Promise<StoreCounts>;
+  /** The statistics figures of one period (src/reports/stats; docs/stats.md defines each). */
+  statsFigures(q: StatsQuery): Promise<PeriodFigures>;
+  /** The latest day (YYYY-MM-DD) of any observation of these classification types. */
+  latestDay(types: readonly string[]): Promise<string | undefined>;
+  /** Feed health: the state of one configured feed (replaced whole), and all of them by name. */
+  putFeedState(state: FeedState): Promise<void>;
+  getFeedState(feed: string): Promise<FeedState | undefined>;
+  listFeedStates(): Promise<FeedState[]>;
   close(): Promise<void>;
 }

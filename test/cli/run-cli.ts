@@ -1,14 +1,12 @@
 /**
- * Runs the real `accord` CLI as a child process, from source through tsx (no build needed), so
- * the tests see exactly what a user sees: exit code, standard output, standard error.
+ * Runs the real `accord` command (bin/accord.js over dist/, built once by test/global-setup.ts)
+ * as a child process, so the tests see exactly what a user sees: exit code, standard output,
+ * standard error.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
-export const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-/** tsx's loader as a file URL, so the child finds it whatever its working directory. */
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+export const MAIN = fileURLToPath(new URL('../../bin/accord.js', import.meta.url));
 
 export interface CliResult {
   readonly code: number | null;
@@ -30,7 +28,7 @@ export interface CliOptions {
 export function startCli(args: readonly string[], o: CliOptions): ChildProcess {
   const env: Record<string, string | undefined> = { ...process.env, ...o.env };
   if (o.env?.ACCORD_DB === undefined) delete env.ACCORD_DB;
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+  const child = spawn(process.execPath, [MAIN, ...args], {
     cwd: o.cwd,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -19,11 +19,44 @@ export interface HttpSourceOptions {
   /** Redirects followed at most. Default 5. */
   readonly maxRedirects?: number;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Conditional GET: the validators of the copy we already have. A 304 answer then means "not
+   * modified" (see `fetchHttp`; `httpSource` treats it as an error since it has no copy).
+   */
+  readonly etag?: string;
+  readonly lastModified?: string;
+  /**
+   * Which hosts may be reached, checked for the first URL and for every redirect target before
+   * connecting (no SSRF through a feed or a redirect). The host is lower-case, IPv6 without
+   * brackets. Default: any host.
+   */
+  readonly allowHost?: (host: string) => boolean;
+  /** Aborting stops the request or the body stream with a SourceError (reason 'aborted'). */
+  readonly signal?: AbortSignal;
 }
+
+/** Why a source failed, for callers that decide whether trying again can help. */
+export type SourceFailure =
+  | 'bad-url'
+  | 'host-not-allowed'
+  | 'redirects'
+  | 'network'
+  | 'timeout'
+  | 'status'
+  | 'too-large'
+  | 'aborted';
+
+/** The outcome of a (conditional) GET: a body to read, or "the copy you have is current". */
+export type HttpFetch =
+  | { readonly kind: 'body'; readonly source: HttpByteSource }
+  | { readonly kind: 'not-modified'; readonly finalUrl: string };
 
 export interface HttpByteSource extends ByteSource {
   /** The URL the body came from, after redirects. */
   readonly finalUrl: string;
+  /** Validators of this body, to send on the next conditional GET. */
+  readonly etag?: string;
+  readonly lastModified?: string;
   /** Abort the transfer (safe to call at any time, and twice). */
   close(): void;
 }
@@ -35,6 +68,7 @@ export class SourceError extends Error {
     message: string,
     readonly url: string,
     readonly status?: number,
+    readonly reason: SourceFailure = status !== undefined ? 'status' : 'network',
   ) {
     super(message);
     this.name = 'SourceError';
@@ -47,10 +81,29 @@ export function isHttpUrl(spec: string): boolean {
   return /^https?:\/\//i.test(spec);
 }
 
+/** The host as allow-lists name it: lower case, IPv6 without brackets, no trailing dot. */
+export function hostOf(url: URL): string {
+  return url.hostname
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
+}
+
+function onAbort(signal: AbortSignal | undefined, f: () => void): () => void {
+  if (!signal) return () => {};
+  if (signal.aborted) {
+    f();
+    return () => {};
+  }
+  signal.addEventListener('abort', f, { once: true });
+  return () => signal.removeEventListener('abort', f);
+}
+
 function get(
   url: URL,
   timeoutMs: number,
   headers: Readonly<Record<string, string>>,
+  signal?: AbortSignal,
 ): Promise<{ req: ClientRequest; res: IncomingMessage }> {
   return new Promise((resolve, reject) => {
     const start = async () => {
@@ -58,14 +111,23 @@ function get(
       const req = mod.get(
         url,
         { timeout: timeoutMs, headers: { 'user-agent': 'accord', ...headers } },
-        (res) => resolve({ req, res }),
+        (res) => {
+          off();
+          resolve({ req, res });
+        },
+      );
+      const off = onAbort(signal, () =>
+        req.destroy(new SourceError(`${url.href}: stopped`, url.href, undefined, 'aborted')),
       );
       req.on('timeout', () =>
-        req.destroy(new SourceError(`${url.href}: no answer within ${timeoutMs / 1000} s`, url.href)),
+        req.destroy(
+          new SourceError(`${url.href}: no answer within ${timeoutMs / 1000} s`, url.href, undefined, 'timeout'),
+        ),
       );
-      req.on('error', (e) =>
-        reject(e instanceof SourceError ? e : new SourceError(`${url.href}: ${e.message}`, url.href)),
-      );
+      req.on('error', (e) => {
+        off();
+        reject(e instanceof SourceError ? e : new SourceError(`${url.href}: ${e.message}`, url.href));
+      });
     };
     start().catch(reject);
   });
@@ -73,6 +135,18 @@ function get(
 
 /** Open a URL. Throws SourceError (before any byte is ingested) when it cannot be read. */
 export async function httpSource(spec: string, options: HttpSourceOptions = {}): Promise<HttpByteSource> {
+  const r = await fetchHttp(spec, options);
+  if (r.kind === 'not-modified')
+    throw new SourceError(`${r.finalUrl}: HTTP 304 Not Modified`, r.finalUrl, 304);
+  return r.source;
+}
+
+/**
+ * Open a URL, conditionally when `etag` / `lastModified` are given: a 304 answer is
+ * `not-modified` (nothing to read). Throws SourceError, before any byte is read, when it cannot
+ * be read or a host on the way is not allowed.
+ */
+export async function fetchHttp(spec: string, options: HttpSourceOptions = {}): Promise<HttpFetch> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxBytes = options.maxBytes ?? 8 * 1024 ** 3;
   const maxRedirects = options.maxRedirects ?? 5;
@@ -80,13 +154,23 @@ export async function httpSource(spec: string, options: HttpSourceOptions = {}):
   try {
     url = new URL(spec);
   } catch {
-    throw new SourceError(`${spec}: not a valid URL`, spec);
+    throw new SourceError(`${spec}: not a valid URL`, spec, undefined, 'bad-url');
   }
+  const conditional: Record<string, string> = {};
+  if (options.etag) conditional['if-none-match'] = options.etag;
+  if (options.lastModified) conditional['if-modified-since'] = options.lastModified;
   let redirects = 0;
   for (;;) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw new SourceError(`${url.href}: only http and https URLs can be read`, spec);
-    const { req, res } = await get(url, timeoutMs, options.headers ?? {});
+      throw new SourceError(`${url.href}: only http and https URLs can be read`, spec, undefined, 'bad-url');
+    if (options.allowHost && !options.allowHost(hostOf(url)))
+      throw new SourceError(
+        `${redirects > 0 ? `${spec}: redirected to ${url.href}: ` : `${url.href}: `}host "${hostOf(url)}" is not in the allowed hosts`,
+        spec,
+        undefined,
+        'host-not-allowed',
+      );
+    const { req, res } = await get(url, timeoutMs, { ...options.headers, ...conditional }, options.signal);
     const status = res.statusCode ?? 0;
     if (REDIRECTS.has(status) && res.headers.location) {
       res.resume();
@@ -95,6 +179,8 @@ export async function httpSource(spec: string, options: HttpSourceOptions = {}):
         throw new SourceError(
           `${spec}: more than ${maxRedirects} redirects (last to ${res.headers.location})`,
           spec,
+          undefined,
+          'redirects',
         );
       try {
         url = new URL(res.headers.location, url);
@@ -103,9 +189,15 @@ export async function httpSource(spec: string, options: HttpSourceOptions = {}):
           `${url.href}: redirect to an invalid URL "${res.headers.location}"`,
           spec,
           status,
+          'bad-url',
         );
       }
       continue;
+    }
+    if (status === 304 && (options.etag || options.lastModified)) {
+      res.resume();
+      req.destroy();
+      return { kind: 'not-modified', finalUrl: url.href };
     }
     if (status < 200 || status > 299) {
       res.resume();
@@ -124,9 +216,20 @@ export async function httpSource(spec: string, options: HttpSourceOptions = {}):
         `${url.href}: body is ${length.toLocaleString('en')} bytes, over the ${maxBytes.toLocaleString('en')}-byte limit`,
         url.href,
         status,
+        'too-large',
       );
     }
-    return body(url.href, spec, req, res, length, { timeoutMs, maxBytes });
+    const src = body(url.href, spec, req, res, length, { timeoutMs, maxBytes }, options.signal);
+    const header = (h: string) => {
+      const v = res.headers[h];
+      return typeof v === 'string' && v !== '' ? v : undefined;
+    };
+    const etag = header('etag');
+    const lastModified = header('last-modified');
+    return {
+      kind: 'body',
+      source: { ...src, ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) },
+    };
   }
 }
 
@@ -137,8 +240,19 @@ function body(
   res: IncomingMessage,
   length: number | undefined,
   limits: { timeoutMs: number; maxBytes: number },
+  signal?: AbortSignal,
 ): HttpByteSource {
   let received = 0;
+  const off = onAbort(signal, () =>
+    res.destroy(
+      new SourceError(
+        `${href}: stopped after ${received.toLocaleString('en')} bytes`,
+        href,
+        undefined,
+        'aborted',
+      ),
+    ),
+  );
   // The request's socket timeout stays armed while the body streams: idle that long, and it fails.
   req.removeAllListeners('timeout');
   req.on('timeout', () =>
@@ -146,6 +260,8 @@ function body(
       new SourceError(
         `${href}: the transfer stalled (no data for ${limits.timeoutMs / 1000} s) after ${received.toLocaleString('en')} bytes`,
         href,
+        undefined,
+        'timeout',
       ),
     ),
   );
@@ -159,6 +275,8 @@ function body(
           throw new SourceError(
             `${href}: body is over the ${limits.maxBytes.toLocaleString('en')}-byte limit`,
             href,
+            undefined,
+            'too-large',
           );
         yield b;
       }
@@ -169,6 +287,7 @@ function body(
         href,
       );
     } finally {
+      off();
       req.destroy();
     }
     if (!res.complete || (length !== undefined && received < length))

@@ -6,6 +6,7 @@ import type { Event } from '../../domain/schema/event.js';
 import { quarantineId } from '../sqlite/sqlite-store.js';
 import type {
   BatchResult,
+  FeedState,
   IngestBatch,
   Observation,
   ObservationQuery,
@@ -168,6 +169,23 @@ export class MemoryStore implements Store {
       observations: this.observations.size,
       quarantine: this.quarantine.length,
     };
+  }
+
+  private readonly feedStates = new Map<string, FeedState>();
+
+  async putFeedState(state: FeedState): Promise<void> {
+    this.feedStates.set(state.feed, { ...state });
+  }
+
+  async getFeedState(feed: string): Promise<FeedState | undefined> {
+    const s = this.feedStates.get(feed);
+    return s ? { ...s } : undefined;
+  }
+
+  async listFeedStates(): Promise<FeedState[]> {
+    return [...this.feedStates.values()]
+      .sort((a, b) => (a.feed < b.feed ? -1 : a.feed > b.feed ? 1 : 0))
+      .map((s) => ({ ...s }));
   }
 
   async close(): Promise<void> {}

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import type { Event } from '../../domain/schema/event.js';
 import type {
   BatchResult,
+  FeedState,
   IngestBatch,
   Observation,
   ObservationQuery,
@@ -21,7 +22,9 @@ import type {
   Store,
   StoreCounts,
 } from '../store.js';
+import * as feedState from './feed-state.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { factsRow } from './stats-query.js';
 
 export interface SqliteStoreOptions {
   /** Page cache in MiB (default 256). Bounds memory whatever the input size. */
@@ -126,8 +129,9 @@ export class SqliteStore implements Store {
       'INSERT INTO events(id, obs_key, feed, seen_at, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING',
     );
     this.upsertObservation = db.prepare(`
-      INSERT INTO observations(key, type, source, destination_ip, destination_port, malware, day, count, first_seen, last_seen)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      INSERT INTO observations(key, type, source, destination_ip, destination_port, malware, day, count, first_seen, last_seen,
+        feed, src_cc, src_asn, src_org, src_scope, dst_cc, dst_asn, dst_org, dst_scope, warninglist)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(key) DO UPDATE SET count = count + excluded.count,
         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
       RETURNING count`);
@@ -180,6 +184,8 @@ export class SqliteStore implements Store {
         count,
         first,
         last,
+        // Statistics facts: set by the first event stored for the observation (observation-facts.ts).
+        ...factsRow(obs.event),
       ) as { count: number };
       if (r.count === count) newObservations++;
     }
@@ -329,6 +335,18 @@ export class SqliteStore implements Store {
       observations: one('SELECT count(*) AS n FROM observations'),
       quarantine: one('SELECT count(*) AS n FROM quarantine'),
     };
+  }
+
+  async putFeedState(state: FeedState): Promise<void> {
+    feedState.putFeedState(this.db, state);
+  }
+
+  async getFeedState(feed: string): Promise<FeedState | undefined> {
+    return feedState.getFeedState(this.db, feed);
+  }
+
+  async listFeedStates(): Promise<FeedState[]> {
+    return feedState.listFeedStates(this.db);
   }
 
   async close(): Promise<void> {

@@ -83,7 +83,9 @@ export class CsvTokenizer {
 
   /**
    * Check the field count of every following record: more fields than `n` is rejected with
-   * "expected n columns, found m"; fewer is rejected too, or padded with "" when `short` is "pad".
+   * "expected n columns, found m"; fewer is rejected too, except that with `short` = "pad" a row
+   * missing only its LAST column is read with that column empty (some exporters drop a trailing
+   * empty field). More than one missing column means a damaged row: rejected either way.
    */
   expectColumns(n: number, short: ShortRows = 'reject'): void {
     this.columns = n;
@@ -136,7 +138,7 @@ export class CsvTokenizer {
     }
     if (fields !== undefined) {
       const n = this.columns;
-      if (n !== 0 && fields.length !== n && !(fields.length < n && this.shortRows === 'pad')) {
+      if (n !== 0 && fields.length !== n && !this.paddable(fields.length)) {
         // A stray quote is usually "closed" by the first quote of a following record: the joined
         // text then has the wrong number of columns. Blame the first line, re-read the others.
         this.fail(
@@ -177,11 +179,16 @@ export class CsvTokenizer {
     for (const l of rest) this.feed(l, sink);
   }
 
+  /** A row one column short, under "pad": its missing last column is read as empty. */
+  private paddable(found: number): boolean {
+    return this.shortRows === 'pad' && found === this.columns - 1;
+  }
+
   private emit(fields: string[], line: number, raw: string, sink: CsvSink): void {
     const n = this.columns;
     if (n !== 0 && fields.length !== n) {
-      if (fields.length < n && this.shortRows === 'pad') {
-        for (let i = fields.length; i < n; i++) fields.push('');
+      if (this.paddable(fields.length)) {
+        fields.push('');
       } else {
         sink.onReject(line, `expected ${n} columns, found ${fields.length}`, raw);
         return;

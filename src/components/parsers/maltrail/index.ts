@@ -13,8 +13,9 @@
  *   infrastructure, so an IP, IP:port, domain or bare-host URL ("http://203.0.113.5") is
  *   "c2-server". A URL with a path or query ("evil.example/wp-content/x.doc") is where the malware
  *   is fetched from: "malware-distribution". Feed overrides can replace either.
- * - A path-only trail ("/izuku.arm") has no host, so it cannot become an event: it is quarantined
- *   with that reason (or skipped with `path_trails: "ignore"`).
+ * - A path-only trail ("/izuku.arm") names no host: Maltrail matches it in any HTTP request. It is
+ *   kept as an indicator in source.urlpath, classified "malware-distribution" (these are mostly
+ *   download paths of the family's payloads), or quarantined with `path_trails: "quarantine"`.
  */
 import type { RawFields } from '../../../domain/schema/event.js';
 import { normaliseUrl } from '../../../domain/schema/field-types.js';
@@ -27,8 +28,8 @@ import { aliasesOf, type Family, familyFromFileName, isGenericSection, reference
 export interface MaltrailOptions {
   /** malware.name for every trail; default: from the file name. */
   readonly family?: string;
-  /** What to do with path-only trails ("/x.arm"), which name no host. Default "quarantine". */
-  readonly pathTrails: 'quarantine' | 'ignore';
+  /** What to do with path-only trails ("/x.arm"), which name no host. Default "keep". */
+  readonly pathTrails: 'keep' | 'quarantine';
   /** How many of a block's reference URLs to keep in extra.references. Default 5; 0 keeps none. */
   readonly maxReferences: number;
 }
@@ -48,9 +49,10 @@ export const maltrail: ParserDefinition<MaltrailOptions> = {
     },
     {
       name: 'path_trails',
-      type: '"quarantine" | "ignore"',
-      description: 'path-only trails ("/x.arm") name no host: quarantine them with that reason, or skip them',
-      default: 'quarantine',
+      type: '"keep" | "quarantine"',
+      description:
+        'path-only trails ("/x.arm") name no host: keep them as source.urlpath indicators (malware-distribution), or quarantine them',
+      default: 'keep',
     },
     {
       name: 'max_references',
@@ -65,9 +67,9 @@ export const maltrail: ParserDefinition<MaltrailOptions> = {
     if (unknown) return { ok: false, error: unknown };
     const family = optionalFamily('family', raw.family);
     if (!family.ok) return family;
-    const pt = raw.path_trails ?? 'quarantine';
-    if (pt !== 'quarantine' && pt !== 'ignore')
-      return { ok: false, error: 'path_trails: expected "quarantine" or "ignore"' };
+    const pt = raw.path_trails ?? 'keep';
+    if (pt !== 'keep' && pt !== 'quarantine')
+      return { ok: false, error: 'path_trails: expected "keep" or "quarantine"' };
     const mr = raw.max_references ?? 5;
     if (typeof mr !== 'number' || !Number.isInteger(mr) || mr < 0 || mr > 1000)
       return { ok: false, error: 'max_references: expected a whole number from 0 to 1000' };
@@ -166,13 +168,19 @@ export const maltrail: ParserDefinition<MaltrailOptions> = {
             continue;
           }
           if (e.kind === 'path') {
-            if (options.pathTrails === 'quarantine')
+            if (options.pathTrails === 'quarantine') {
               out.push({
                 kind: 'reject',
                 line: no,
                 reason: `path-only trail "${show(e.path)}": Maltrail matches it in any HTTP request, so there is no host to report`,
                 raw: text,
               });
+            } else {
+              const fields: RawFields = { ...block(), 'source.urlpath': e.path };
+              if (trailing !== undefined) fields.comment = trailing;
+              fields['classification.type'] = 'malware-distribution';
+              out.push({ kind: 'record', line: no, fields, raw: text });
+            }
             continue;
           }
           const fields: RawFields = { ...block() };

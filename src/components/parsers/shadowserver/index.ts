@@ -248,7 +248,7 @@ export const shadowserver: ParserDefinition<ShadowserverOptions> = {
       name: 'short_rows',
       type: '"pad" | "reject"',
       description:
-        'rows with fewer columns than the header: read missing trailing columns as empty, or reject',
+        'a row one column short of the header: read its missing last column as empty (real exports drop a trailing empty field), or reject it; rows short by more are always rejected',
       default: 'pad',
     },
   ],

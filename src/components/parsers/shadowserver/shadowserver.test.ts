@@ -84,14 +84,18 @@ describe('shadowserver: recognition', () => {
     expect(result.summary).toMatchObject({ read: 2, new: 2, quarantined: 0 });
   });
 
-  it('rejects short rows when asked to, with expected vs found', async () => {
-    const short = ROW.replace(/,,,,$/, '');
-    const padded = await runBytes(`${HEADER}\n${short}\n`, 'x.csv', 'shadowserver');
+  it('reads a row missing only its last column; rejects it when asked to, and always rejects shorter rows', async () => {
+    const oneShort = ROW.replace(/,$/, '');
+    const padded = await runBytes(`${HEADER}\n${oneShort}\n`, 'x.csv', 'shadowserver');
     expect(padded.result.summary).toMatchObject({ new: 1, quarantined: 0 });
-    const strict = await runBytes(`${HEADER}\n${short}\n`, 'x.csv', 'shadowserver', {
+    const strict = await runBytes(`${HEADER}\n${oneShort}\n`, 'x.csv', 'shadowserver', {
       parser: { short_rows: 'reject' },
     });
-    expect(strict.result.quarantine[0]?.reason).toBe('expected 30 columns, found 26');
+    expect(strict.result.quarantine[0]?.reason).toBe('expected 30 columns, found 29');
+    const fourShort = ROW.replace(/,,,,$/, '');
+    const damaged = await runBytes(`${HEADER}\n${fourShort}\n`, 'x.csv', 'shadowserver');
+    expect(damaged.result.summary).toMatchObject({ new: 0, quarantined: 1 });
+    expect(damaged.result.quarantine[0]?.reason).toBe('expected 30 columns, found 26');
   });
 });
 
