@@ -50,18 +50,22 @@ for (const rows of sizes) {
     let t = performance.now();
     const out = createWriteStream(csv, { highWaterMark: 1 << 20 });
     const drained = () => new Promise((r) => out.once('drain', r));
-    await generate({ rows, seed: Number(values.seed) }, (chunk) => (out.write(chunk) ? undefined : drained()));
+    await generate({ rows, seed: Number(values.seed) }, (chunk) =>
+      out.write(chunk) ? undefined : drained(),
+    );
     await new Promise((r, j) => out.end((e) => (e ? j(e) : r())));
     const genSeconds = (performance.now() - t) / 1000;
     const bytes = statSync(csv).size;
-    log(`generated ${fmt(rows)} rows (${(bytes / 2 ** 20).toFixed(0)} MiB) in ${genSeconds.toFixed(2)} s: ${fmt(rows / genSeconds)} rows/s`);
+    log(
+      `generated ${fmt(rows)} rows (${(bytes / 2 ** 20).toFixed(0)} MiB) in ${genSeconds.toFixed(2)} s: ${fmt(rows / genSeconds)} rows/s`,
+    );
 
     // 2. Ingest in a child process, measured from outside (wall time, peak RSS).
     const cmd =
       via === 'cli'
         ? [process.execPath, cliPath, 'ingest', csv, '--format', values.format, '--db', db, '--json']
         : [process.execPath, join(root, 'bench/ingest-child.js'), csv, db, values.format];
-    const argv = hasTime ? ['/usr/bin/time', '-f', 'MAXRSS_KB=%M', ...cmd] : cmd;
+    const argv = hasTime ? ['/usr/bin/time', '-f', 'MAXRSS_KB=%M CPU_USER=%U CPU_SYS=%S', ...cmd] : cmd;
     t = performance.now();
     const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 64 << 20 });
     const wall = (performance.now() - t) / 1000;
@@ -72,6 +76,8 @@ for (const rows of sizes) {
     const summary = JSON.parse(r.stdout.trim().split('\n').pop());
     const m = /MAXRSS_KB=(\d+)/.exec(r.stderr);
     const rssMiB = m ? Number(m[1]) / 1024 : summary.maxRssMiB;
+    const cpuM = /CPU_USER=([\d.]+) CPU_SYS=([\d.]+)/.exec(r.stderr);
+    const cpuSeconds = cpuM ? Number(cpuM[1]) + Number(cpuM[2]) : undefined;
     const ok = summary.read === summary.new + summary.folded + summary.quarantined;
     const res = {
       rows,
@@ -87,6 +93,8 @@ for (const rows of sizes) {
       processSeconds: Number(wall.toFixed(3)),
       eventsPerSecond: Math.round(summary.read / summary.seconds),
       eventsPerSecondProcess: Math.round(summary.read / wall),
+      cpuSeconds,
+      eventsPerCpuSecond: cpuSeconds ? Math.round(summary.read / cpuSeconds) : undefined,
       peakRssMiB: Math.round(rssMiB),
       dbMiB: Math.round(statSync(db).size / 2 ** 20),
       accounting: ok,
@@ -95,6 +103,9 @@ for (const rows of sizes) {
     log(
       `ingested ${fmt(res.read)} records via ${via}: new ${fmt(res.new)}, folded ${fmt(res.folded)}, quarantined ${fmt(res.quarantined)}, observations ${fmt(res.newObservations)}` +
         `\n  ${fmt(res.eventsPerSecond)} events/s (ingest ${res.ingestSeconds} s; whole process ${res.processSeconds} s: ${fmt(res.eventsPerSecondProcess)} events/s)` +
+        (cpuSeconds
+          ? `\n  CPU ${cpuSeconds.toFixed(1)} s (user+sys): ${fmt(res.eventsPerCpuSecond)} events per CPU-second`
+          : '') +
         `\n  peak RSS ${res.peakRssMiB} MiB; database ${res.dbMiB} MiB; read = new + folded + quarantined: ${ok ? 'holds' : 'BROKEN'}`,
     );
     if (!ok || res.read !== rows) {

@@ -11,8 +11,22 @@ if (!file || !db) {
   process.exit(2);
 }
 const store = openSqliteStore(db);
+// Experiments: ACCORD_BENCH_PRAGMAS="wal_autocheckpoint=16384;synchronous=OFF" (not for production).
+for (const p of (process.env.ACCORD_BENCH_PRAGMAS ?? '').split(';').filter(Boolean)) store.db.pragma(p);
+// Experiment ACCORD_BENCH_EXPERIMENT=nodata: events rows keep identity, observation and time but
+// an empty JSON, to measure what the per-event JSON costs (not a supported mode).
+if (process.env.ACCORD_BENCH_EXPERIMENT === 'nodata')
+  store.insertEvent = store.db.prepare(
+    'INSERT INTO events(id, obs_key, feed, seen_at, data) VALUES (?, ?, ?, ?, substr(?, 1, 0)) ON CONFLICT(id) DO NOTHING',
+  );
 try {
-  const s = await ingest({ source: await fileSource(file), format, store });
+  const batchSize = process.env.ACCORD_BENCH_BATCH ? Number(process.env.ACCORD_BENCH_BATCH) : undefined;
+  const s = await ingest({
+    source: await fileSource(file),
+    format,
+    store,
+    ...(batchSize ? { batchSize } : {}),
+  });
   const { warnings, ...summary } = s;
   process.stdout.write(
     `${JSON.stringify({ ...summary, warnings: warnings.length, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`,

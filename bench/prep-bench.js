@@ -25,7 +25,12 @@ const nullStore = {
 const store = useSqlite ? openSqliteStore(join(dir, 'b.db')) : nullStore;
 const c0 = process.cpuUsage();
 const t0 = performance.now();
-const s = await ingest({ source: await fileSource(file), format: "shadowserver", store, ...(process.env.BATCH ? { batchSize: Number(process.env.BATCH) } : {}) });
+const s = await ingest({
+  source: await fileSource(file),
+  format: 'shadowserver',
+  store,
+  ...(process.env.BATCH ? { batchSize: Number(process.env.BATCH) } : {}),
+});
 const cu = process.cpuUsage(c0);
 const cpu = (cu.user + cu.system) / 1e6;
 console.log(

@@ -10,6 +10,7 @@ import { FIELD_TYPES, type FieldConstraints, type FieldTypeName } from '../src/d
 import { FIELD_NAMES, FIELDS, type FieldDef } from '../src/domain/schema/fields.js';
 import { eventJsonSchema } from '../src/domain/schema/json-schema.js';
 import { RSIT, RSIT_TAXONOMIES, RSIT_TYPES } from '../src/domain/taxonomy.js';
+import { renderCliDoc } from './gen-cli-docs.js';
 
 export const ROOT = join(import.meta.dirname, '..');
 
@@ -110,6 +111,7 @@ export function renderEventSchema(): string {
 export const GENERATED: ReadonlyArray<{ readonly path: string; readonly render: () => string }> = [
   { path: 'docs/fields.md', render: renderFieldsDoc },
   { path: 'docs/event.schema.json', render: renderEventSchema },
+  { path: 'docs/cli.md', render: renderCliDoc },
 ];
 
 function main(): void {

@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { CliError, EXIT, EXIT_CODES_HELP, type ExitCode } from './exit-codes.js';
+import { addFeedsCommand } from './feeds-command.js';
+import { registerKnowledge } from './knowledge-program.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -57,7 +59,7 @@ export function buildProgram(): Command {
 Examples:
   $ accord demo                                  load the bundled samples into ./data/accord.db
   $ accord ingest report.csv                     ingest a file, format detected from its content
-  $ accord ingest https://example.com/c2.txt --format ipset --set classification.type=c2-server
+  $ accord ingest https://example.com/c2.txt --format ip-list --set classification.type=c2-server
   $ accord quarantine list                       what could not be ingested, and why
 
 Environment:
@@ -208,6 +210,78 @@ ${EXIT_CODES_HELP}`,
     );
 
   program
+    .command('generate')
+    .description(
+      "write a synthetic national-scale Shadowserver event4_sinkhole report: a country's infected hosts\n" +
+        'talking to C2 servers abroad, shaped by published figures; seeded, deterministic, streamed',
+    )
+    .requiredOption('-n, --rows <n>', 'data rows to write', integer(0))
+    .requiredOption('-o, --out <file>', 'output file, or - for standard output')
+    .option('--seed <n>', 'same seed and options, byte-identical output', integer(0), 1)
+    .option('--country <cc>', 'the domestic country (ISO 3166-1 alpha-2) whose hosts are infected', 'CN')
+    .option(
+      '--profile <name>',
+      'figures shaping C2 countries: cncert-2018, cncert-2021h1, c2-lists (default: cncert-2018 for CN, else c2-lists)',
+    )
+    .option('--date <YYYY-MM-DD>', 'first day of the report (default 2021-03-04)')
+    .option('--days <n>', 'days the rows are spread over', integer(1))
+    .option('--json', 'print the summary as one JSON object (on standard error with --out -)')
+    .addHelpText(
+      'after',
+      `
+Each infected host beacons 2 to 12 times a day to one C2 server, so events fold into about a
+seventh as many observations. C2 servers per host and their countries follow the chosen profile
+(e.g. CNCERT/CC 2018: ~49,000 overseas C2 servers, US 14,752, Japan 6,551, Germany 2,166, ~107
+hosts each); hosts per C2 server are heavy-tailed; families and ports follow real C2 block lists.
+
+Examples:
+  $ accord generate --rows 2000000 --seed 1 --out sinkhole.csv
+  $ accord generate --rows 1000 --country DE --out - | accord ingest - --format shadowserver
+${EXIT_CODES_HELP}`,
+    )
+    .action(
+      run(async (opts: import('./commands/generate.js').GenerateCommandOptions) => {
+        const { generateCommand } = await import('./commands/generate.js');
+        return generateCommand(opts);
+      }),
+    );
+
+  program
+    .command('stats')
+    .description(
+      'the situation at a glance: domestic infected hosts, the C2 servers abroad controlling them (by\n' +
+        'country, family, network), the domestic networks most affected, compromised websites; each\n' +
+        'figure beside the previous period of the same length',
+    )
+    .option('--since <day>', 'first day of the period, YYYY-MM-DD (UTC)')
+    .option('--until <day>', 'last day of the period, included (default: the latest observation day)')
+    .option(
+      '--country <cc>',
+      'national country: addresses without constituency data are domestic when geolocated here (default: $ACCORD_COUNTRY)',
+    )
+    .option('--top <n>', 'rows per table (0: all)', integer(0), 10)
+    .option('--json', 'print the report as one JSON object')
+    .option('--db <path>', 'SQLite store (default: $ACCORD_DB or ./data/accord.db)')
+    .addHelpText(
+      'after',
+      `
+Default period: the last 30 days ending at the latest observation day; with only --since or
+--until, 30 days from or up to it. Observations on a warninglist are left out of the C2 figures
+(and counted). docs/stats.md defines every figure.
+
+Examples:
+  $ accord stats --country CN
+  $ accord stats --since 2026-10-01 --until 2026-10-31 --json
+${EXIT_CODES_HELP}`,
+    )
+    .action(
+      run(async (opts: import('./commands/stats.js').StatsCommandOptions) => {
+        const { statsCommand } = await import('./commands/stats.js');
+        return statsCommand(opts);
+      }),
+    );
+
+  program
     .command('demo')
     .description(
       'load the bundled samples (samples/**, each with a <file>.feed.json sidecar) and show how to look at them',
@@ -231,6 +305,10 @@ ${EXIT_CODES_HELP}`,
         return demoCommand(opts);
       }),
     );
+
+  addFeedsCommand(program, run);
+
+  registerKnowledge(program, run);
 
   return program;
 }

@@ -16,7 +16,9 @@ describe('fast timestamp path', () => {
       '2024-02-29 23:59:59',
     ]) {
       expect(fastTimestampMs(s), s).toBe(parseTimestampMs(s));
-      expect(fastCanonicalTimestamp(s, bounds), s).toBe((normaliseTimestamp(s, bounds) as { text: string }).text);
+      expect(fastCanonicalTimestamp(s, bounds), s).toBe(
+        (normaliseTimestamp(s, bounds) as { text: string }).text,
+      );
     }
   });
 
@@ -56,7 +58,8 @@ describe('fast timestamp path', () => {
           const fast = fastTimestampMs(text);
           if (fast >= 0) expect(fast).toBe(parseTimestampMs(text));
           const canon = fastCanonicalTimestamp(text, bounds);
-          if (canon !== undefined) expect(canon).toBe((normaliseTimestamp(text, bounds) as { text: string }).text);
+          if (canon !== undefined)
+            expect(canon).toBe((normaliseTimestamp(text, bounds) as { text: string }).text);
         },
       ),
       { numRuns: 3000 },

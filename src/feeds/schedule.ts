@@ -46,8 +46,7 @@ function cronField(text: string, f: (typeof FIELDS)[number]): Result<Set<number>
     const lo = m[1] === '*' ? f.min : Number(m[2]);
     const hi = m[1] === '*' ? f.max : m[3] !== undefined ? Number(m[3]) : m[4] !== undefined ? f.max : lo;
     const step = m[4] !== undefined ? Number(m[4]) : 1;
-    if (lo < f.min || hi > f.max || lo > hi)
-      return err(`${f.name} "${part}" is outside ${f.min}-${f.max}`);
+    if (lo < f.min || hi > f.max || lo > hi) return err(`${f.name} "${part}" is outside ${f.min}-${f.max}`);
     if (step < 1) return err(`${f.name} "${part}": the step must be at least 1`);
     for (let v = lo; v <= hi; v += step) out.add(f.name === 'day of week' && v === 7 ? 0 : v);
   }

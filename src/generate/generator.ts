@@ -70,15 +70,20 @@ export type PlanResult = { ok: true; plan: GeneratePlan } | { ok: false; error: 
 /** Check the options and derive the sizes; errors name the option. */
 export function planGeneration(o: GenerateOptions): PlanResult {
   const rows = o.rows;
-  if (!Number.isSafeInteger(rows) || rows < 0) return { ok: false, error: `rows must be a whole number >= 0, got ${rows}` };
+  if (!Number.isSafeInteger(rows) || rows < 0)
+    return { ok: false, error: `rows must be a whole number >= 0, got ${rows}` };
   const seed = o.seed ?? 1;
   if (!Number.isSafeInteger(seed)) return { ok: false, error: `seed must be a whole number, got ${seed}` };
   const country = (o.country ?? 'CN').toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country)) return { ok: false, error: `country must be a two-letter code, got "${o.country}"` };
+  if (!/^[A-Z]{2}$/.test(country))
+    return { ok: false, error: `country must be a two-letter code, got "${o.country}"` };
   const profileName = o.profile ?? (country === 'CN' ? 'cncert-2018' : 'c2-lists');
   const profile = PROFILES[profileName];
   if (!profile)
-    return { ok: false, error: `unknown profile "${profileName}"; known: ${Object.keys(PROFILES).join(', ')}` };
+    return {
+      ok: false,
+      error: `unknown profile "${profileName}"; known: ${Object.keys(PROFILES).join(', ')}`,
+    };
   const date = o.date ?? '2021-03-04';
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   const firstDayMs = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
@@ -88,14 +93,25 @@ export function planGeneration(o: GenerateOptions): PlanResult {
   if (!Number.isSafeInteger(days) || days < 1 || days > 3660)
     return { ok: false, error: `days must be a whole number from 1 to 3660, got ${days}` };
   const beacons = o.beacons ?? [2, 12];
-  if (!Number.isSafeInteger(beacons[0]) || !Number.isSafeInteger(beacons[1]) || beacons[0] < 1 || beacons[1] < beacons[0] || beacons[1] > 86_400)
-    return { ok: false, error: `beacons must be a range [min, max] with 1 <= min <= max <= 86400, got [${beacons.join(', ')}]` };
+  if (
+    !Number.isSafeInteger(beacons[0]) ||
+    !Number.isSafeInteger(beacons[1]) ||
+    beacons[0] < 1 ||
+    beacons[1] < beacons[0] ||
+    beacons[1] > 86_400
+  )
+    return {
+      ok: false,
+      error: `beacons must be a range [min, max] with 1 <= min <= max <= 86400, got [${beacons.join(', ')}]`,
+    };
   const tailAlpha = o.tailAlpha ?? 1.16;
-  if (!(tailAlpha > 0.5 && tailAlpha < 10)) return { ok: false, error: `tailAlpha must be in (0.5, 10), got ${tailAlpha}` };
+  if (!(tailAlpha > 0.5 && tailAlpha < 10))
+    return { ok: false, error: `tailAlpha must be in (0.5, 10), got ${tailAlpha}` };
   const meanBeacons = (beacons[0] + beacons[1]) / 2;
   const hosts = Math.max(1, Math.ceil(rows / (days * meanBeacons)));
   const c2Servers = Math.max(1, Math.min(Math.round(hosts / profile.hostsPerC2), 10_000_000));
-  if (hosts + c2Servers >= PUBLIC_V4_COUNT) return { ok: false, error: `rows ${rows} is too many for distinct IPv4 hosts` };
+  if (hosts + c2Servers >= PUBLIC_V4_COUNT)
+    return { ok: false, error: `rows ${rows} is too many for distinct IPv4 hosts` };
   return {
     ok: true,
     plan: { rows, seed, country, profile, days, firstDayMs, beacons, hosts, c2Servers, tailAlpha },

@@ -48,7 +48,12 @@ d('proportions match ../shared/data', () => {
     ]);
     expect(p18?.hostsPerC2).toBeCloseTo(5_260_000 / 49_000);
     const r2021 = row('| 2021 H1 | overseas C2 by country');
-    for (const s of ['~49,000 overseas C2 controlled ~4.10 M hosts', 'US ~7,580', 'Vietnam 3,752', 'Hong Kong 2,451'])
+    for (const s of [
+      '~49,000 overseas C2 controlled ~4.10 M hosts',
+      'US ~7,580',
+      'Vietnam 3,752',
+      'Hong Kong 2,451',
+    ])
       expect(r2021).toContain(s);
     expect(PROFILES['cncert-2021h1']?.countries).toEqual([
       ['US', 7580],

@@ -57,7 +57,8 @@ export const PROFILES: Readonly<Record<string, C2Profile>> = {
    */
   'cncert-2018': {
     name: 'cncert-2018',
-    description: 'CNCERT/CC 2018: ~49,000 overseas C2 (US 14,752, JP 6,551, DE 2,166) controlling ~5.26 M hosts',
+    description:
+      'CNCERT/CC 2018: ~49,000 overseas C2 (US 14,752, JP 6,551, DE 2,166) controlling ~5.26 M hosts',
     countries: [
       ['US', 14752],
       ['JP', 6551],
@@ -72,7 +73,8 @@ export const PROFILES: Readonly<Record<string, C2Profile>> = {
    */
   'cncert-2021h1': {
     name: 'cncert-2021h1',
-    description: 'CNCERT/CC 2021 H1: ~49,000 overseas C2 (US 7,580, VN 3,752, HK 2,451) controlling ~4.10 M hosts',
+    description:
+      'CNCERT/CC 2021 H1: ~49,000 overseas C2 (US 7,580, VN 3,752, HK 2,451) controlling ~4.10 M hosts',
     countries: [
       ['US', 7580],
       ['VN', 3752],

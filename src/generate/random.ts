@@ -55,7 +55,8 @@ export class Alias {
     let total = 0;
     for (let i = 0; i < n; i++) {
       const w = weights[i] as number;
-      if (!(w >= 0) || !Number.isFinite(w)) throw new Error(`weight ${i} is not a finite non-negative number`);
+      if (!(w >= 0) || !Number.isFinite(w))
+        throw new Error(`weight ${i} is not a finite non-negative number`);
       total += w;
     }
     if (total <= 0) throw new Error('alias table weights sum to zero');

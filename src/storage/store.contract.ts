@@ -13,6 +13,7 @@ import { harmonise } from '../domain/harmonise.js';
 import { eventId, observationKey } from '../domain/identity.js';
 import type { RawFields } from '../domain/schema/event.js';
 import { defaultBounds, parseTimestampMs } from '../domain/time.js';
+import { statsContract } from './stats.contract.js';
 import type { FeedState, PreparedEvent, QuarantineInput, Store } from './store.js';
 
 export interface ContractOptions {
@@ -423,7 +424,11 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         expect(await s.getFeedState('b')).toEqual(failed);
         expect(await s.listFeedStates()).toEqual([good, failed]);
         // Replaced whole: fields left out are gone.
-        const next: FeedState = { feed: 'a', lastRunAt: '2026-11-01T10:00:00.000Z', lastStatus: 'not-modified' };
+        const next: FeedState = {
+          feed: 'a',
+          lastRunAt: '2026-11-01T10:00:00.000Z',
+          lastStatus: 'not-modified',
+        };
         await s.putFeedState(next);
         expect(await s.getFeedState('a')).toEqual(next);
         if (options.reopen) {
@@ -434,6 +439,8 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         }
       });
     });
+
+    statsContract(fresh, prepare);
 
     if (options.reopen) {
       const reopen = options.reopen;

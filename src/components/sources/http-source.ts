@@ -121,7 +121,12 @@ function get(
       );
       req.on('timeout', () =>
         req.destroy(
-          new SourceError(`${url.href}: no answer within ${timeoutMs / 1000} s`, url.href, undefined, 'timeout'),
+          new SourceError(
+            `${url.href}: no answer within ${timeoutMs / 1000} s`,
+            url.href,
+            undefined,
+            'timeout',
+          ),
         ),
       );
       req.on('error', (e) => {

@@ -3,6 +3,8 @@
  * It passes the same contract suite as the SQLite store.
  */
 import type { Event } from '../../domain/schema/event.js';
+import { FiguresBuilder } from '../../reports/stats/figures.js';
+import { type ObservationFacts, observationFacts } from '../observation-facts.js';
 import { quarantineId } from '../sqlite/sqlite-store.js';
 import type {
   BatchResult,
@@ -10,11 +12,13 @@ import type {
   IngestBatch,
   Observation,
   ObservationQuery,
+  PeriodFigures,
   QuarantineQuery,
   QuarantineRecord,
   RunInfo,
   RunRecord,
   RunSummary,
+  StatsQuery,
   Store,
   StoreCounts,
 } from '../store.js';
@@ -26,7 +30,10 @@ type ObsRow = {
 export class MemoryStore implements Store {
   readonly events: Event[] = [];
   private readonly ids = new Set<string>();
-  private readonly observations = new Map<string, ObsRow & { first: number; last: number }>();
+  private readonly observations = new Map<
+    string,
+    ObsRow & { first: number; last: number; facts: ObservationFacts }
+  >();
   readonly quarantine: QuarantineRecord[] = [];
   private readonly quarantineIds = new Set<string>();
   readonly runs: Array<{ -readonly [K in keyof RunRecord]: RunRecord[K] }> = [];
@@ -66,6 +73,8 @@ export class MemoryStore implements Store {
           lastSeen: '',
           first: p.seenAt,
           last: p.seenAt,
+          // Set by the first event stored for the observation, as in the SQLite store.
+          facts: observationFacts(p.event),
         });
       }
     }
@@ -127,7 +136,7 @@ export class MemoryStore implements Store {
   async listObservations(q: ObservationQuery = {}): Promise<Observation[]> {
     const rows = [...this.observations.values()]
       .filter((o) => (!q.type || o.type === q.type) && (!q.source || o.source === q.source))
-      .map(({ first, last, ...o }) => ({
+      .map(({ first, last, facts: _facts, ...o }) => ({
         ...o,
         firstSeen: new Date(first).toISOString(),
         lastSeen: new Date(last).toISOString(),
@@ -161,6 +170,19 @@ export class MemoryStore implements Store {
     return this.events
       .filter((e) => q.feed === undefined || e['feed.name'] === q.feed)
       .slice(0, q.limit ?? 1000);
+  }
+
+  async statsFigures(q: StatsQuery): Promise<PeriodFigures> {
+    const b = new FiguresBuilder(q.since, q.until, q.country);
+    for (const o of this.observations.values()) b.add({ ...o, ...o.facts });
+    return b.result();
+  }
+
+  async latestDay(types: readonly string[]): Promise<string | undefined> {
+    let latest: string | undefined;
+    for (const o of this.observations.values())
+      if (types.includes(o.type) && (latest === undefined || o.day > latest)) latest = o.day;
+    return latest;
   }
 
   async counts(): Promise<StoreCounts> {

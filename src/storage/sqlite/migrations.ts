@@ -66,8 +66,10 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'observation facts for statistics (country, ASN, constituency, warninglist, feed)',
     // Denormalised from the first event stored for the observation (see docs/stats.md), so that
     // `accord stats` reads observations alone. Rows that existed before are filled from their
-    // first stored event. The index serves the period scans of the statistics (type, then day)
-    // and the "latest day" lookup.
+    // first stored event. The index covers every column the statistics read, so a period is one
+    // sequential index range (type, then day) and never a lookup per row into the table, which
+    // is keyed by a hash (measured: 3 to 4 times faster than an index on (type, day) alone); it
+    // also answers the "latest day" lookup.
     sql: `
       ALTER TABLE observations ADD COLUMN feed TEXT;
       ALTER TABLE observations ADD COLUMN src_cc TEXT;
@@ -96,7 +98,8 @@ export const MIGRATIONS: readonly Migration[] = [
             WHERE rowid IN (SELECT min(rowid) FROM events GROUP BY obs_key)) AS e
       WHERE e.obs_key = observations.key;
 
-      CREATE INDEX observations_stats ON observations(type, day);
+      CREATE INDEX observations_stats ON observations(type, day, source, destination_ip, malware,
+        src_cc, src_asn, src_org, src_scope, dst_cc, dst_asn, dst_scope, warninglist);
     `,
   },
   {

@@ -14,17 +14,19 @@ import type {
   IngestBatch,
   Observation,
   ObservationQuery,
+  PeriodFigures,
   QuarantineQuery,
   QuarantineRecord,
   RunInfo,
   RunRecord,
   RunSummary,
+  StatsQuery,
   Store,
   StoreCounts,
 } from '../store.js';
 import * as feedState from './feed-state.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
-import { factsRow } from './stats-query.js';
+import { factsRow, sqliteLatestDay, sqliteStatsFigures } from './stats-query.js';
 
 export interface SqliteStoreOptions {
   /** Page cache in MiB (default 256). Bounds memory whatever the input size. */
@@ -44,6 +46,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // Checkpoint the WAL every 64 MiB instead of every 4 MiB: an ingest rewrites the same index
+  // pages in batch after batch, and each checkpoint copies (and fsyncs) them once instead of once
+  // per batch. Same durability. Measured: 1 M events 44.9 s -> 38.1 s (BENCHMARKS.md).
+  db.pragma('wal_autocheckpoint = 16384');
   db.pragma(`cache_size = -${(options.cacheMiB ?? 256) * 1024}`);
   db.pragma('temp_store = MEMORY');
   db.pragma('busy_timeout = 10000');
@@ -326,6 +332,14 @@ export class SqliteStore implements Store {
             .all(q.feed, q.limit ?? 1000)
     ) as Array<{ data: string }>;
     return rows.map((r) => JSON.parse(r.data) as Event);
+  }
+
+  async statsFigures(q: StatsQuery): Promise<PeriodFigures> {
+    return sqliteStatsFigures(this.db, q);
+  }
+
+  async latestDay(types: readonly string[]): Promise<string | undefined> {
+    return sqliteLatestDay(this.db, types);
   }
 
   async counts(): Promise<StoreCounts> {

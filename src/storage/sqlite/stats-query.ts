@@ -2,8 +2,11 @@
  * The SQLite side of `accord stats`: the observation facts written with each new observation,
  * and the period scan the statistics are computed from.
  */
+import type Database from 'better-sqlite3';
 import type { Event } from '../../domain/schema/event.js';
+import { COMPROMISED, INFECTED, ownerOf, sortC2, sortOwners } from '../../reports/stats/figures.js';
 import { observationFacts } from '../observation-facts.js';
+import type { OwnerCount, PeriodFigures, StatsQuery } from '../store.js';
 
 /** The facts columns of a new observation, in the order of the upsert's last ten parameters. */
 export function factsRow(e: Event): unknown[] {
@@ -20,4 +23,68 @@ export function factsRow(e: Event): unknown[] {
     f.dstScope,
     f.warninglist,
   ];
+}
+
+/** Rows of one period's observations of a type, with the domestic source rule applied. */
+const PERIOD = `FROM observations WHERE type = @type AND day BETWEEN @since AND @until
+  AND (CASE WHEN src_scope IS NOT NULL THEN src_scope = 'domestic' ELSE src_cc = @country END)`;
+/** ... whose destination is abroad (same rules as isAbroad in src/reports/stats/figures.ts). */
+const ABROAD = `AND destination_ip IS NOT NULL
+  AND (CASE WHEN dst_scope IS NOT NULL THEN dst_scope = 'foreign' ELSE dst_cc <> @country END)`;
+
+export const STATS_SQL = {
+  infected: `SELECT count(DISTINCT source) AS n ${PERIOD}`,
+  excluded: `SELECT count(*) AS n ${PERIOD} ${ABROAD} AND warninglist <> 0`,
+  c2: `SELECT count(DISTINCT source) AS hosts, count(DISTINCT destination_ip) AS servers
+    ${PERIOD} ${ABROAD} AND warninglist = 0`,
+  c2By: (column: string) => `SELECT ${column} AS key, count(DISTINCT destination_ip) AS servers,
+    count(DISTINCT source) AS hosts ${PERIOD} ${ABROAD} AND warninglist = 0 GROUP BY ${column}`,
+  owners: `SELECT src_org AS org, CASE WHEN src_org IS NULL THEN src_asn END AS asn,
+    count(DISTINCT source) AS n ${PERIOD} GROUP BY 1, 2`,
+} as const;
+
+function ownerRows(rows: Array<{ org: string | null; asn: number | null; n: number }>): OwnerCount[] {
+  return sortOwners(rows.map((r) => ({ ...ownerOf(r.org, r.asn), count: r.n })));
+}
+
+/** The figures of one period, in SQL (the rules of src/reports/stats/figures.ts). */
+export function sqliteStatsFigures(db: Database.Database, q: StatsQuery): PeriodFigures {
+  const p = { since: q.since, until: q.until, country: q.country ?? null };
+  const infected = { ...p, type: INFECTED };
+  const one = (sql: string, params: object) => db.prepare(sql).get(params) as Record<string, number>;
+  const c2By = (column: string) =>
+    sortC2(
+      (
+        db.prepare(STATS_SQL.c2By(column)).all(infected) as Array<{
+          key: string | number | null;
+          servers: number;
+          hosts: number;
+        }>
+      ).map((r) => ({ key: r.key === null ? null : String(r.key), servers: r.servers, hosts: r.hosts })),
+    );
+  const c2 = one(STATS_SQL.c2, infected);
+  const website = { ...p, type: COMPROMISED };
+  return {
+    infectedHosts: one(STATS_SQL.infected, infected).n ?? 0,
+    hostsTalkingToC2Abroad: c2.hosts ?? 0,
+    c2ServersAbroad: c2.servers ?? 0,
+    warninglistedExcluded: one(STATS_SQL.excluded, infected).n ?? 0,
+    c2ByCountry: c2By('dst_cc'),
+    c2ByFamily: c2By('malware'),
+    c2ByAsn: c2By('dst_asn'),
+    infectedByOwner: ownerRows(db.prepare(STATS_SQL.owners).all(infected) as never),
+    compromisedWebsites: one(STATS_SQL.infected, website).n ?? 0,
+    websitesByOwner: ownerRows(db.prepare(STATS_SQL.owners).all(website) as never),
+  };
+}
+
+/** The latest day of observations of these types: one index probe per type. */
+export function sqliteLatestDay(db: Database.Database, types: readonly string[]): string | undefined {
+  const st = db.prepare('SELECT max(day) AS d FROM observations WHERE type = ?');
+  let latest: string | undefined;
+  for (const t of types) {
+    const d = (st.get(t) as { d: string | null }).d;
+    if (d !== null && (latest === undefined || d > latest)) latest = d;
+  }
+  return latest;
 }
