@@ -15,7 +15,9 @@ export default function setup(): void {
     // Type errors still emit JavaScript; the typecheck step of CI reports them. Only a missing
     // output is fatal here.
     const out = String((e as { stdout?: Buffer }).stdout ?? '');
-    process.stderr.write(`global setup: tsc reported problems (see npm run typecheck):\n${out.slice(0, 2000)}\n`);
+    process.stderr.write(
+      `global setup: tsc reported problems (see npm run typecheck):\n${out.slice(0, 2000)}\n`,
+    );
   }
   process.stderr.write(`global setup: built dist/ in ${Date.now() - started} ms\n`);
 }

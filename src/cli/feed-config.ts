@@ -13,6 +13,7 @@
  *   overrides: {}                 # replace what records say
  *   tlp: AMBER
  *   keepRaw: false
+ *   keepEvents: false
  * ```
  */
 import { readFile } from 'node:fs/promises';
@@ -33,7 +34,7 @@ export interface FeedConfig {
 }
 
 const TOP_KEYS = ['format', 'parser', 'feed'] as const;
-const FEED_KEYS = ['name', 'provider', 'defaults', 'overrides', 'tlp', 'keepRaw'] as const;
+const FEED_KEYS = ['name', 'provider', 'defaults', 'overrides', 'tlp', 'keepRaw', 'keepEvents'] as const;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -113,8 +114,9 @@ export function validateFeedConfig(doc: unknown, where: string): Result<FeedConf
           break;
         }
         case 'keepRaw':
+        case 'keepEvents':
           if (typeof v !== 'boolean') return fail(`${path}: expected true or false`);
-          feed.keepRaw = v;
+          feed[k] = v;
           break;
         default:
           return fail(`${path}: unknown key (expected one of: ${FEED_KEYS.join(', ')})`);

@@ -83,7 +83,7 @@ ${EXIT_CODES_HELP}`,
     )
     .option(
       '-c, --config <file>',
-      'feed config, YAML or JSON: {format, parser: {...}, feed: {name, provider, defaults, overrides, tlp, keepRaw}}',
+      'feed config, YAML or JSON: {format, parser: {...}, feed: {name, provider, defaults, overrides, tlp, keepRaw, keepEvents}}',
     )
     .option(
       '-s, --set <field=value>',
@@ -94,10 +94,19 @@ ${EXIT_CODES_HELP}`,
     .option('--db <path>', 'SQLite store (default: $ACCORD_DB or ./data/accord.db)')
     .option('--json', 'print the summary as one JSON object on standard output')
     .option('--keep-raw', "keep each event's raw text in the store (quarantine always keeps it)")
+    .option(
+      '--keep-events',
+      "keep every event's record; by default events fold into observations (count, first/last seen) and each observation keeps its first event",
+    )
     .option('--dry-run', 'parse and count, store nothing (an in-memory store)')
     .option('--timeout <seconds>', 'URL inputs: connect and idle timeout', positiveNumber, 30)
     .option('--max-bytes <n>', 'URL inputs: largest body accepted', integer(1))
-    .option('--batch-size <n>', 'records per store transaction', integer(1), 10_000)
+    .option(
+      '--batch-size <n>',
+      'records read between store writes (one transaction each)',
+      integer(1),
+      200_000,
+    )
     .addHelpText(
       'after',
       `

@@ -130,7 +130,7 @@ feeds:
     [
       'unknown feed key',
       'feeds: [{name: a, source: a.txt, shedule: 1h}]',
-      'feeds[0].shedule: unknown key (expected one of: name, provider, source, format, parser, schedule, tlp, classification, defaults, overrides, keep_raw, timeout, max_bytes, retries, retry_delay, enabled)',
+      'feeds[0].shedule: unknown key (expected one of: name, provider, source, format, parser, schedule, tlp, classification, defaults, overrides, keep_raw, keep_events, timeout, max_bytes, retries, retry_delay, enabled)',
     ],
     [
       'duplicate names',

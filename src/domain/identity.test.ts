@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { harmonise } from './harmonise.js';
-import { eventId, observationKey } from './identity.js';
+import { eventId, hash64, observationKey } from './identity.js';
 import type { Event, RawFields } from './schema/event.js';
 import { FIELD_NAMES, FIELDS } from './schema/fields.js';
 import { defaultBounds } from './time.js';
@@ -48,8 +48,8 @@ const OTHER_VALUE: Record<string, unknown> = {
 };
 
 describe('event identity', () => {
-  it('is 16 bytes and stable', () => {
-    expect(eventId(BASE)).toHaveLength(16);
+  it('is 8 bytes and stable', () => {
+    expect(eventId(BASE)).toHaveLength(8);
     expect(hex(BASE)).toBe(hex({ ...BASE }));
   });
 
@@ -163,5 +163,24 @@ describe('observation key', () => {
     const a = event({ 'feed.name': 'f', 'source.url': 'http://example.com/a|', 'malware.name': 'x' });
     const b = event({ 'feed.name': 'f', 'source.url': 'http://example.com/a', 'malware.name': '|x' });
     expect(key(a)).not.toBe(key(b));
+  });
+});
+
+describe('hash64', () => {
+  it('spreads: 200,000 distinct texts of one shape give 200,000 distinct hashes', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 200_000; i++)
+      seen.add(
+        hash64(`time.source\u001f25\u001f2026-10-01T00:${i}\u001esource.port\u001f${i % 65536}`).toString(
+          'hex',
+        ),
+      );
+    expect(seen.size).toBe(200_000);
+  });
+
+  it('changes with any one character, and with the length', () => {
+    const base = hash64('abcdefgh').toString('hex');
+    for (const t of ['abcdefgi', 'bbcdefgh', 'abcdefg', 'abcdefgh\u0000', 'ABCDEFGH'])
+      expect(hash64(t).toString('hex')).not.toBe(base);
   });
 });

@@ -14,6 +14,7 @@
  *     defaults: { malware.name: examplebot }   # fill what records lack
  *     overrides: {}                    # replace what records say
  *     keep_raw: false
+ *     keep_events: false               # keep every event record (default: fold into observations)
  *     timeout: 30s                     # URL: connect and idle timeout
  *     max_bytes: 100MB                 # URL: largest body accepted
  *     retries: 2                       # URL: tries after the first, with exponential back-off
@@ -52,6 +53,7 @@ export interface FeedDefinition {
   readonly defaults: RawFields;
   readonly overrides: RawFields;
   readonly keepRaw: boolean;
+  readonly keepEvents: boolean;
   readonly timeoutMs: number;
   readonly maxBytes: number;
   readonly retries: number;
@@ -78,6 +80,7 @@ export const FEED_KEYS = [
   'defaults',
   'overrides',
   'keep_raw',
+  'keep_events',
   'timeout',
   'max_bytes',
   'retries',
@@ -94,6 +97,7 @@ export function feedSettings(f: FeedDefinition): FeedSettings {
     defaults: f.defaults,
     overrides: f.overrides,
     keepRaw: f.keepRaw,
+    keepEvents: f.keepEvents,
   };
 }
 
@@ -182,6 +186,7 @@ export function validateFeed(
   const out: { -readonly [K in keyof FeedDefinition]?: FeedDefinition[K] } = {
     parser: {},
     keepRaw: false,
+    keepEvents: false,
     enabled: true,
     ...FEED_DEFAULTS,
   };
@@ -240,6 +245,7 @@ export function validateFeed(
   if (overrides) out.overrides = overrides;
   for (const [key, prop] of [
     ['keep_raw', 'keepRaw'],
+    ['keep_events', 'keepEvents'],
     ['enabled', 'enabled'],
   ] as const) {
     const v = raw[key];

@@ -97,10 +97,8 @@ async function ingestSource(feed: FeedDefinition, source: ByteSource, deps: Feed
     ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
     ...(deps.onProgress ? { onProgress: (p: IngestProgress) => deps.onProgress?.(feed.name, p) } : {}),
     ...(deps.onQuarantine ? { onQuarantine: (q: QuarantineInput) => deps.onQuarantine?.(feed.name, q) } : {}),
+    ...(deps.enrichers && deps.enrichers.length > 0 ? { enrichers: deps.enrichers } : {}),
   };
-  // ingest() takes `enrichers` once the pipeline runs them (the lead adds the option); until then
-  // the extra key is ignored. Added here so that feeds pick them up without another change.
-  if (deps.enrichers && deps.enrichers.length > 0) Object.assign(options, { enrichers: deps.enrichers });
   try {
     return { kind: 'ok', summary: await ingest(options) };
   } catch (e) {

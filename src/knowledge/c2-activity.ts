@@ -9,6 +9,7 @@
  * one are counted as `unmarked` and take the deployment default when derive marks the objects.
  */
 import type Database from 'better-sqlite3';
+import { parseIp } from '../domain/ip.js';
 import type { Event } from '../domain/schema/event.js';
 import { highestTlp, parseTlp, type TlpLevel, tlpRank } from '../domain/tlp.js';
 
@@ -20,6 +21,10 @@ export interface C2Row {
   readonly malware: string | null | undefined;
   readonly tlp: string | null | undefined;
   readonly seenAt: number;
+  /** Last seen, when the row stands for several events (an observation); else seenAt. */
+  readonly lastSeen?: number;
+  /** Events the row stands for (default 1). */
+  readonly count?: number;
   readonly feed: string | null | undefined;
   readonly feedCode: string | null | undefined;
   readonly destinationWarninglist: string | null | undefined;
@@ -87,18 +92,19 @@ export function aggregateC2(rows: Iterable<C2Row>, options: C2Options = {}): C2A
         bots: 0,
         lists: 0,
         first: r.seenAt,
-        last: r.seenAt,
+        last: r.lastSeen ?? r.seenAt,
         tlp: undefined,
         unmarked: false,
         familyTlp: new Map(),
       };
       by.set(address, a);
     }
-    a.count++;
-    if (r.type === 'infected-system') a.bots++;
-    else a.lists++;
+    const n = r.count ?? 1;
+    a.count += n;
+    if (r.type === 'infected-system') a.bots += n;
+    else a.lists += n;
     a.first = Math.min(a.first, r.seenAt);
-    a.last = Math.max(a.last, r.seenAt);
+    a.last = Math.max(a.last, r.lastSeen ?? r.seenAt);
     const tlp = r.tlp ? parseTlp(r.tlp) : undefined;
     if (tlp) a.tlp = highestTlp([a.tlp, tlp]);
     else a.unmarked = true;
@@ -142,21 +148,22 @@ export function c2Row(e: Event): C2Row {
 }
 
 /**
- * The C2 rows of a SQLite store, streamed (one pass over the events of the two types; the fields
- * come out of the stored JSON in SQL, so nothing else is parsed).
+ * The C2 rows of a SQLite store, streamed: one row per observation of the two types (events fold
+ * into observations with their count, first and last seen and highest TLP), so derive reads
+ * observations, not events. Rows whose address is not an IP (a C2 list entry naming a domain)
+ * are skipped, as they are for events.
  */
 export function* sqliteC2Rows(db: Database.Database): Generator<C2Row> {
   const stmt = db.prepare(`
-    SELECT json_extract(data, '$."classification.type"') AS type,
-           json_extract(data, '$."source.ip"') AS source,
-           json_extract(data, '$."destination.ip"') AS destination,
-           json_extract(data, '$."malware.name"') AS malware,
-           json_extract(data, '$.tlp') AS tlp,
-           seen_at AS seenAt,
-           feed,
-           json_extract(data, '$."feed.code"') AS feedCode,
-           json_extract(data, '$."destination.warninglist"') AS destinationWarninglist
-    FROM events
-    WHERE json_extract(data, '$."classification.type"') IN ('infected-system', 'c2-server')`);
-  yield* stmt.iterate() as IterableIterator<C2Row>;
+    SELECT type, source, destination_ip AS destination, malware,
+           CASE tlp WHEN 0 THEN 'CLEAR' WHEN 1 THEN 'GREEN' WHEN 2 THEN 'AMBER'
+                    WHEN 3 THEN 'AMBER+STRICT' WHEN 4 THEN 'RED' END AS tlp,
+           first_seen AS seenAt, last_seen AS lastSeen, count, feed, NULL AS feedCode,
+           CASE WHEN warninglist & 2 THEN 'listed' END AS destinationWarninglist
+    FROM observations
+    WHERE type IN ('infected-system', 'c2-server')`);
+  for (const r of stmt.iterate() as IterableIterator<C2Row>) {
+    if (r.type === 'c2-server' && (r.source == null || parseIp(r.source) === undefined)) continue;
+    yield r;
+  }
 }

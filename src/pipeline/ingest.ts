@@ -4,6 +4,7 @@
  * `read = new + folded + quarantined` holds for every run, by construction.
  */
 import { basename, extname } from 'node:path';
+import type { EnricherInstance } from '../components/enrichers/contract.js';
 import type {
   ParseOutcome,
   ParserDefinition,
@@ -14,12 +15,13 @@ import { PARSERS, parserByName } from '../components/parsers/registry.js';
 import type { ByteSource } from '../components/sources/file-source.js';
 import { readLines } from '../components/sources/lines.js';
 import { fastTimestampMs } from '../domain/fast-timestamp.js';
+import { Folder, type PreparedEvent } from '../domain/fold.js';
 import { harmonise } from '../domain/harmonise.js';
 import { eventId, observationKey } from '../domain/identity.js';
 import type { Event, RawFields } from '../domain/schema/event.js';
 import type { ValidationContext } from '../domain/schema/field-types.js';
 import { defaultBounds, formatTimestamp, parseTimestampMs } from '../domain/time.js';
-import type { PreparedEvent, QuarantineInput, Store } from '../storage/store.js';
+import type { QuarantineInput, Store } from '../storage/store.js';
 import { peek } from './peek.js';
 
 export interface FeedSettings {
@@ -33,6 +35,11 @@ export interface FeedSettings {
   readonly tlp?: string;
   /** Keep each event's raw text in storage (always kept in quarantine). Default false. */
   readonly keepRaw?: boolean;
+  /**
+   * Keep every event's record in storage. Default false: events fold into observations (count,
+   * first and last seen, identities) and each observation keeps its first event as a sample.
+   */
+  readonly keepEvents?: boolean;
 }
 
 export interface IngestProgress {
@@ -53,12 +60,17 @@ export interface IngestOptions {
   readonly feed?: FeedSettings;
   readonly store: Store;
   readonly now?: () => number;
-  /** Records per store transaction (default 10,000). */
+  /** Records read between store writes (one transaction each; default 200,000). */
   readonly batchSize?: number;
   readonly onProgress?: (p: IngestProgress) => void;
   /** Called for each quarantined record, e.g. to log file and line. */
   readonly onQuarantine?: (q: QuarantineInput) => void;
   readonly maxLineBytes?: number;
+  /**
+   * Enrichers, in order (country and ASN, constituency, warninglists, taxonomy...). They run after
+   * an event's identity is computed, so better enrichment data never changes identities.
+   */
+  readonly enrichers?: readonly EnricherInstance[];
 }
 
 export interface IngestSummary extends IngestProgress {
@@ -80,6 +92,8 @@ export class IngestError extends Error {
 }
 
 const SNIFF_BYTES = 64 * 1024;
+/** Observations held in memory before a write (bounds memory for inputs of many distinct ones). */
+const MAX_OBSERVATIONS = 50_000;
 
 /** Pick the parser for an input: the named one, or the most confident sniffer. */
 export function detectFormat(
@@ -152,6 +166,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   }
 
   const feed = opts.feed ?? {};
+  const enrichers = opts.enrichers ?? [];
   const fallbackFeed = src.name === '-' ? `${parser.name}-stdin` : basename(src.name, extname(src.name));
   let feedName: string | undefined = feed.name;
   const resolveFeed = () => (feedName ??= instance.suggestedFeedName?.() ?? fallbackFeed);
@@ -164,22 +179,25 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   if (feed.provider !== undefined) overridesBase['feed.provider'] = feed.provider;
   let overrides: RawFields | undefined;
 
-  const batchSize = opts.batchSize ?? 10_000;
-  let events: PreparedEvent[] = [];
+  // Events fold in memory (src/domain/fold.ts) and are written, one transaction each time, when
+  // the folder holds `batchSize` events or MAX_OBSERVATIONS observations: memory stays bounded
+  // whatever the input size, and storage does one read and one write per observation.
+  const batchSize = opts.batchSize ?? 200_000;
+  const folder = new Folder(feed.keepEvents ?? false);
   let quarantine: QuarantineInput[] = [];
   const outcomes: ParseOutcome[] = [];
   const totals = { read: 0, new: 0, folded: 0, quarantined: 0, bytes: 0, newObservations: 0 };
 
   let runId: number | undefined;
   const flush = async () => {
-    if (events.length === 0 && quarantine.length === 0) return;
+    if (folder.events === 0 && quarantine.length === 0) return;
     runId ??= await opts.store.startRun({ source: src.name, feed: resolveFeed(), format: parser.name });
-    const r = await opts.store.writeBatch({ events, quarantine });
+    const duplicates = folder.duplicates;
+    const r = await opts.store.writeFolded({ observations: folder.drain(), quarantine });
     totals.new += r.new;
-    totals.folded += r.folded;
+    totals.folded += r.folded + duplicates;
     totals.quarantined += r.quarantined;
     totals.newObservations += r.newObservations;
-    events = [];
     quarantine = [];
   };
   const progress = (): IngestProgress => ({
@@ -224,7 +242,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
       });
       return;
     }
-    if (prepared) events.push(prepared);
+    if (prepared) folder.add(prepared);
   };
 
   /** Harmonise and identify one record; undefined when it was quarantined. */
@@ -243,7 +261,11 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     const ts = event['time.source'] ?? observedAt;
     const fastMs = ts === observedAt ? startedAt : fastTimestampMs(ts);
     const seenAt = fastMs >= 0 ? fastMs : (parseTimestampMs(ts) as number);
-    return { id: eventId(event), event, observation: observationKey(event), seenAt };
+    const id = eventId(event);
+    const observation = observationKey(event);
+    let enriched = event;
+    for (const en of enrichers) enriched = en.enrich(enriched);
+    return { id, event: enriched, observation, seenAt };
   };
 
   /**
@@ -302,7 +324,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
       } else {
         push(batch.lines);
       }
-      if (events.length + quarantine.length >= batchSize) {
+      if (
+        folder.events + folder.duplicates + quarantine.length >= batchSize ||
+        folder.size >= MAX_OBSERVATIONS
+      ) {
         await flush();
         opts.onProgress?.(progress());
       }

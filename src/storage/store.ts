@@ -3,18 +3,10 @@
  * Dialect has four methods): an adapter is a file, and one contract test suite
  * (store.contract.ts) runs over every adapter.
  */
-import type { ObservationKey } from '../domain/identity.js';
+import type { ObservationDelta, PreparedEvent } from '../domain/fold.js';
 import type { Event } from '../domain/schema/event.js';
 
-/** An event ready to store: harmonised, identified, keyed. */
-export interface PreparedEvent {
-  /** 16-byte identity digest (src/domain/identity.ts). */
-  readonly id: Buffer;
-  readonly event: Event;
-  readonly observation: ObservationKey;
-  /** time.source (or time.observation when absent), epoch ms. */
-  readonly seenAt: number;
-}
+export type { ObservationDelta, PreparedEvent } from '../domain/fold.js';
 
 export interface QuarantineInput {
   readonly feed: string;
@@ -37,6 +29,14 @@ export interface QuarantineRecord extends QuarantineInput {
 
 export interface IngestBatch {
   readonly events: readonly PreparedEvent[];
+  readonly quarantine: readonly QuarantineInput[];
+  /** Keep every event's record (default true here); otherwise only each observation's first. */
+  readonly keepEvents?: boolean;
+}
+
+/** Events already folded by observation (src/domain/fold.ts), as the ingest pipeline writes them. */
+export interface FoldedBatch {
+  readonly observations: readonly ObservationDelta[];
   readonly quarantine: readonly QuarantineInput[];
 }
 
@@ -190,8 +190,15 @@ export interface PeriodFigures {
 }
 
 export interface Store {
-  /** Write events and quarantine entries atomically: all of the batch, or none of it. */
+  /** Fold and write events and quarantine entries atomically: all of the batch, or none of it. */
   writeBatch(batch: IngestBatch): Promise<BatchResult>;
+  /**
+   * Write observations already folded in memory, and quarantine entries, atomically. For each
+   * observation the store checks which identities it already holds (those events are folded),
+   * adds the rest to its count, and stores the sample (first) event of a new observation, or every
+   * new event when the delta carries them.
+   */
+  writeFolded(batch: FoldedBatch): Promise<BatchResult>;
   startRun(info: RunInfo): Promise<number>;
   finishRun(id: number, summary: RunSummary): Promise<void>;
   /** Recorded runs, newest first. */

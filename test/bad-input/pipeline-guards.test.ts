@@ -118,7 +118,7 @@ describe('pipeline guards', () => {
       }
     }
     const failing: Store = Object.assign(memoryStore(), {
-      writeBatch: async () => {
+      writeFolded: async () => {
         throw new Error('disk full');
       },
     });

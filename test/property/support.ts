@@ -47,7 +47,8 @@ export async function ingestChunks(
     source: { name, size, chunks: gen() },
     ...(format ? { format } : {}),
     ...(opts.parser ? { parserOptions: opts.parser } : {}),
-    ...(opts.feed ? { feed: opts.feed } : {}),
+    // Every event record is kept, so the properties can compare stored events with the summary.
+    feed: { keepEvents: true, ...(opts.feed ?? {}) },
     store,
     now: () => FIXED_NOW,
     onQuarantine: (q) => reported.push(q),

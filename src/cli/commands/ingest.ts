@@ -20,6 +20,7 @@ export interface IngestCommandOptions {
   readonly db?: string;
   readonly json?: boolean;
   readonly keepRaw?: boolean;
+  readonly keepEvents?: boolean;
   readonly dryRun?: boolean;
   /** Seconds. */
   readonly timeout?: number;
@@ -188,6 +189,7 @@ export async function ingestCommand(input: string, o: IngestCommandOptions): Pro
     ...(o.feed !== undefined ? { name: o.feed } : {}),
     ...(Object.keys(sets.value).length > 0 ? { defaults: { ...config.feed?.defaults, ...sets.value } } : {}),
     ...(o.keepRaw ? { keepRaw: true } : {}),
+    ...(o.keepEvents ? { keepEvents: true } : {}),
   };
   const format = o.format ?? config.format;
   const merged: FeedConfig = {

@@ -2,6 +2,8 @@
  * An in-process store: for dry runs (`accord ingest --dry-run`) and for the parser harness.
  * It passes the same contract suite as the SQLite store.
  */
+
+import { fold } from '../../domain/fold.js';
 import type { Event } from '../../domain/schema/event.js';
 import { FiguresBuilder } from '../../reports/stats/figures.js';
 import { type ObservationFacts, observationFacts } from '../observation-facts.js';
@@ -9,6 +11,7 @@ import { quarantineId } from '../sqlite/sqlite-store.js';
 import type {
   BatchResult,
   FeedState,
+  FoldedBatch,
   IngestBatch,
   Observation,
   ObservationQuery,
@@ -28,11 +31,11 @@ type ObsRow = {
 };
 
 export class MemoryStore implements Store {
+  /** Stored event records: each observation's first event, or every event when kept. */
   readonly events: Event[] = [];
-  private readonly ids = new Set<string>();
   private readonly observations = new Map<
     string,
-    ObsRow & { first: number; last: number; facts: ObservationFacts }
+    ObsRow & { first: number; last: number; ids: Set<string>; tlp: number | null; facts: ObservationFacts }
   >();
   readonly quarantine: QuarantineRecord[] = [];
   private readonly quarantineIds = new Set<string>();
@@ -41,43 +44,56 @@ export class MemoryStore implements Store {
   constructor(private readonly now: () => number = Date.now) {}
 
   async writeBatch(batch: IngestBatch): Promise<BatchResult> {
+    const { deltas, duplicates } = fold(batch.events, batch.keepEvents ?? true);
+    const r = await this.writeFolded({ observations: deltas, quarantine: batch.quarantine });
+    return { ...r, folded: r.folded + duplicates };
+  }
+
+  async writeFolded(batch: FoldedBatch): Promise<BatchResult> {
     let fresh = 0;
     let folded = 0;
     let newObservations = 0;
-    for (const p of batch.events) {
-      const id = p.id.toString('hex');
-      if (this.ids.has(id)) {
-        folded++;
-        continue;
-      }
-      this.ids.add(id);
-      this.events.push(p.event);
-      fresh++;
-      const k = p.observation.key.toString('hex');
+    const kept: Array<{ seq: number; event: Event }> = [];
+    for (const d of batch.observations) {
+      const k = d.observation.key.toString('hex');
       const o = this.observations.get(k);
+      const add =
+        o === undefined ? d.ids.map((_, i) => i) : d.ids.flatMap((id, i) => (o.ids.has(id) ? [] : [i]));
+      fresh += add.length;
+      folded += d.ids.length - add.length;
+      if (add.length === 0) continue;
+      if (d.events && d.seqs)
+        for (const i of add) kept.push({ seq: d.seqs[i] as number, event: d.events[i] as Event });
+      else if (o === undefined) kept.push({ seq: d.sampleSeq, event: d.sample });
       if (o) {
-        o.count++;
-        o.first = Math.min(o.first, p.seenAt);
-        o.last = Math.max(o.last, p.seenAt);
+        for (const i of add) o.ids.add(d.ids[i] as string);
+        o.count += add.length;
+        o.first = Math.min(o.first, d.first);
+        o.last = Math.max(o.last, d.last);
+        if (d.tlp !== null && (o.tlp === null || d.tlp > o.tlp)) o.tlp = d.tlp;
       } else {
         newObservations++;
         this.observations.set(k, {
-          type: p.observation.type,
-          source: p.observation.source,
-          destinationIp: p.observation.destinationIp ?? null,
-          destinationPort: p.observation.destinationPort ?? null,
-          malware: p.observation.malware ?? null,
-          day: p.observation.day,
-          count: 1,
+          type: d.observation.type,
+          source: d.observation.source,
+          destinationIp: d.observation.destinationIp ?? null,
+          destinationPort: d.observation.destinationPort ?? null,
+          malware: d.observation.malware ?? null,
+          day: d.observation.day,
+          count: add.length,
           firstSeen: '',
           lastSeen: '',
-          first: p.seenAt,
-          last: p.seenAt,
-          // Set by the first event stored for the observation, as in the SQLite store.
-          facts: observationFacts(p.event),
+          first: d.first,
+          last: d.last,
+          ids: new Set(add.map((i) => d.ids[i] as string)),
+          tlp: d.tlp,
+          // Set by the observation's first event, as in the SQLite store.
+          facts: observationFacts(d.sample),
         });
       }
     }
+    kept.sort((a, b) => a.seq - b.seq);
+    for (const x of kept) this.events.push(x.event);
     const at = new Date(this.now()).toISOString();
     for (const q of batch.quarantine) {
       const id = quarantineId(q.feed, q.source, q.line, q.raw);
@@ -136,7 +152,7 @@ export class MemoryStore implements Store {
   async listObservations(q: ObservationQuery = {}): Promise<Observation[]> {
     const rows = [...this.observations.values()]
       .filter((o) => (!q.type || o.type === q.type) && (!q.source || o.source === q.source))
-      .map(({ first, last, facts: _facts, ...o }) => ({
+      .map(({ first, last, facts: _facts, ids: _ids, tlp: _tlp, ...o }) => ({
         ...o,
         firstSeen: new Date(first).toISOString(),
         lastSeen: new Date(last).toISOString(),

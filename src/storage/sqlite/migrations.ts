@@ -159,4 +159,26 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    name: 'fold in memory: identities per observation, highest TLP, sample event',
+    // Event identities move into their observation (8 bytes each): an identity determines the
+    // observation, so duplicates are only looked for there, one read per observation instead of
+    // one index probe per event. events now holds each observation's first event (its sample)
+    // and, for feeds that keep them, every event; its rows are unique by construction.
+    sql: `
+      ALTER TABLE observations ADD COLUMN ids BLOB NOT NULL DEFAULT x'';
+      ALTER TABLE observations ADD COLUMN tlp INTEGER;
+      ALTER TABLE observations ADD COLUMN sample INTEGER;
+      CREATE INDEX events_obs_tmp ON events(obs_key);
+      UPDATE observations SET
+        ids = coalesce((SELECT unhex(group_concat(hex(substr(e.id, 1, 8)), '')) FROM events e WHERE e.obs_key = observations.key), x''),
+        sample = (SELECT min(rowid) FROM events e WHERE e.obs_key = observations.key),
+        tlp = (SELECT max(CASE json_extract(e.data, '$.tlp') WHEN 'CLEAR' THEN 0 WHEN 'GREEN' THEN 1
+                 WHEN 'AMBER' THEN 2 WHEN 'AMBER+STRICT' THEN 3 WHEN 'RED' THEN 4 END)
+               FROM events e WHERE e.obs_key = observations.key);
+      DROP INDEX events_obs_tmp;
+      DROP INDEX events_id;
+    `,
+  },
 ];

@@ -7,10 +7,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { fold, newIds, type ObservationDelta } from '../../domain/fold.js';
 import type { Event } from '../../domain/schema/event.js';
 import type {
   BatchResult,
   FeedState,
+  FoldedBatch,
   IngestBatch,
   Observation,
   ObservationQuery,
@@ -27,6 +29,13 @@ import type {
 import * as feedState from './feed-state.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { factsRow, sqliteLatestDay, sqliteStatsFigures } from './stats-query.js';
+
+/** When an event happened: time.source, else time.observation (epoch ms; 0 when neither parses). */
+export function seenAtOf(e: Event): number {
+  const t = e['time.source'] ?? e['time.observation'];
+  const ms = t === undefined ? Number.NaN : Date.parse(t);
+  return Number.isFinite(ms) ? ms : 0;
+}
 
 export interface SqliteStoreOptions {
   /** Page cache in MiB (default 256). Bounds memory whatever the input size. */
@@ -123,77 +132,112 @@ function toQuarantine(r: QuarantineRow): QuarantineRecord {
 
 export class SqliteStore implements Store {
   private readonly insertEvent: Database.Statement;
-  private readonly upsertObservation: Database.Statement;
+  private readonly selectIds: Database.Statement;
+  private readonly insertObservation: Database.Statement;
+  private readonly updateObservation: Database.Statement;
   private readonly insertQuarantine: Database.Statement;
-  private readonly write: (batch: IngestBatch) => BatchResult;
+  private readonly write: (batch: FoldedBatch) => BatchResult;
 
   constructor(
     readonly db: Database.Database,
     private readonly now: () => number,
   ) {
     this.insertEvent = db.prepare(
-      'INSERT INTO events(id, obs_key, feed, seen_at, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING',
+      'INSERT INTO events(id, obs_key, feed, seen_at, data) VALUES (?, ?, ?, ?, ?)',
     );
-    this.upsertObservation = db.prepare(`
+    this.selectIds = db.prepare('SELECT ids FROM observations WHERE key = ?').pluck();
+    this.insertObservation = db.prepare(`
       INSERT INTO observations(key, type, source, destination_ip, destination_port, malware, day, count, first_seen, last_seen,
-        feed, src_cc, src_asn, src_org, src_scope, dst_cc, dst_asn, dst_org, dst_scope, warninglist)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT(key) DO UPDATE SET count = count + excluded.count,
-        first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
-      RETURNING count`);
+        feed, src_cc, src_asn, src_org, src_scope, dst_cc, dst_asn, dst_org, dst_scope, warninglist, ids, tlp, sample)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.updateObservation = db.prepare(`
+      UPDATE observations SET count = count + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?),
+        ids = ?, tlp = CASE WHEN tlp IS NULL OR ? > tlp THEN ? ELSE tlp END
+      WHERE key = ?`);
     this.insertQuarantine = db.prepare(`
       INSERT INTO quarantine(id, at, feed, source, format, line, reason, field, raw, bytes)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`);
-    this.write = db.transaction((batch: IngestBatch) => this.writeSync(batch));
+    this.write = db.transaction((batch: FoldedBatch) => this.writeSync(batch));
   }
 
-  private writeSync(batch: IngestBatch): BatchResult {
+  private writeSync(batch: FoldedBatch): BatchResult {
     let fresh = 0;
     let folded = 0;
     let newObservations = 0;
-    // Fold this batch's new events per observation first: one upsert per observation, not per event.
-    const pending = new Map<
-      string,
-      { obs: IngestBatch['events'][number]; count: number; first: number; last: number }
-    >();
-    for (const p of batch.events) {
-      const info = this.insertEvent.run(
-        p.id,
-        p.observation.key,
-        p.event['feed.name'] ?? '',
-        p.seenAt,
-        JSON.stringify(p.event),
-      );
-      if (info.changes === 0) {
-        folded++;
-        continue;
+    // 1. Which events of each delta are new: one read per observation.
+    const plans: Array<{ d: ObservationDelta; stored: Buffer | undefined; add: number[] }> = [];
+    const rows: Array<{ seq: number; event: Event; plan: number; id: string; sample: boolean }> = [];
+    for (const d of batch.observations) {
+      const stored = this.selectIds.get(d.observation.key) as Buffer | undefined;
+      const add = stored === undefined ? d.ids.map((_, i) => i) : newIds(stored.toString('latin1'), d.ids);
+      fresh += add.length;
+      folded += d.ids.length - add.length;
+      if (add.length === 0) continue;
+      const plan = plans.length;
+      plans.push({ d, stored, add });
+      // 2. Event records to keep: every new one when the delta carries them, else a new observation's sample.
+      if (d.events && d.seqs) {
+        for (const i of add)
+          rows.push({
+            seq: d.seqs[i] as number,
+            event: d.events[i] as Event,
+            plan,
+            id: d.ids[i] as string,
+            sample: i === 0 && stored === undefined,
+          });
+      } else if (stored === undefined) {
+        rows.push({ seq: d.sampleSeq, event: d.sample, plan, id: d.ids[0] as string, sample: true });
       }
-      fresh++;
-      const k = p.observation.key.toString('latin1');
-      const agg = pending.get(k);
-      if (agg) {
-        agg.count++;
-        if (p.seenAt < agg.first) agg.first = p.seenAt;
-        if (p.seenAt > agg.last) agg.last = p.seenAt;
-      } else pending.set(k, { obs: p, count: 1, first: p.seenAt, last: p.seenAt });
     }
-    for (const { obs, count, first, last } of pending.values()) {
-      const o = obs.observation;
-      const r = this.upsertObservation.get(
-        o.key,
-        o.type,
-        o.source,
-        o.destinationIp ?? null,
-        o.destinationPort ?? null,
-        o.malware ?? null,
-        o.day,
-        count,
-        first,
-        last,
-        // Statistics facts: set by the first event stored for the observation (observation-facts.ts).
-        ...factsRow(obs.event),
-      ) as { count: number };
-      if (r.count === count) newObservations++;
+    // Records in arrival order; the sample's rowid goes into its observation.
+    rows.sort((a, b) => a.seq - b.seq);
+    const sampleRow = new Map<number, number>();
+    for (const r of rows) {
+      const key = (plans[r.plan] as (typeof plans)[number]).d.observation.key;
+      const info = this.insertEvent.run(
+        Buffer.concat([key, Buffer.from(r.id, 'latin1')]),
+        key,
+        r.event['feed.name'] ?? '',
+        seenAtOf(r.event),
+        JSON.stringify(r.event),
+      );
+      if (r.sample) sampleRow.set(r.plan, Number(info.lastInsertRowid));
+    }
+    // 3. One write per observation.
+    for (let p = 0; p < plans.length; p++) {
+      const { d, stored, add } = plans[p] as (typeof plans)[number];
+      const o = d.observation;
+      const ids = Buffer.from(add.map((i) => d.ids[i]).join(''), 'latin1');
+      if (stored === undefined) {
+        this.insertObservation.run(
+          o.key,
+          o.type,
+          o.source,
+          o.destinationIp ?? null,
+          o.destinationPort ?? null,
+          o.malware ?? null,
+          o.day,
+          add.length,
+          d.first,
+          d.last,
+          // Statistics facts: set by the observation's first event (observation-facts.ts).
+          ...factsRow(d.sample),
+          ids,
+          d.tlp,
+          sampleRow.get(p) ?? null,
+        );
+        newObservations++;
+      } else {
+        this.updateObservation.run(
+          add.length,
+          d.first,
+          d.last,
+          Buffer.concat([stored, ids]),
+          d.tlp,
+          d.tlp,
+          o.key,
+        );
+      }
     }
     const at = this.now();
     for (const q of batch.quarantine) {
@@ -213,8 +257,14 @@ export class SqliteStore implements Store {
     return { new: fresh, folded, quarantined: batch.quarantine.length, newObservations };
   }
 
-  async writeBatch(batch: IngestBatch): Promise<BatchResult> {
+  async writeFolded(batch: FoldedBatch): Promise<BatchResult> {
     return this.write(batch);
+  }
+
+  async writeBatch(batch: IngestBatch): Promise<BatchResult> {
+    const { deltas, duplicates } = fold(batch.events, batch.keepEvents ?? true);
+    const r = this.write({ observations: deltas, quarantine: batch.quarantine });
+    return { ...r, folded: r.folded + duplicates };
   }
 
   async startRun(info: RunInfo): Promise<number> {

@@ -84,7 +84,9 @@ describe.skipIf(!hasSharedData)('maltrail over ../shared/data/blocklists', () =>
       expect(s.read).toBe(s.new + s.folded + s.quarantined);
       // Path-only trails are kept (source.urlpath); quarantine is rare in a curated file.
       expect(s.quarantined).toBeLessThan(trails.length * 0.01);
-      const kept = result.events.filter((e) => (e as Record<string, unknown>)['source.urlpath'] !== undefined);
+      const kept = result.events.filter(
+        (e) => (e as Record<string, unknown>)['source.urlpath'] !== undefined,
+      );
       expect(kept.length).toBeGreaterThan(paths * 0.9);
       const family = f.replace(/^maltrail_(elf_)?/, '').replace(/\.txt$/, '');
       expect(result.events.every((e) => (e as Record<string, unknown>)['malware.name'] === family)).toBe(

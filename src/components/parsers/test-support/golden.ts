@@ -49,7 +49,8 @@ export async function runBytes(
     source: { name, size: bytes.length, chunks: Readable.from(bytes.length ? [bytes] : []) },
     ...(format ? { format } : {}),
     ...(opts.parser ? { parserOptions: opts.parser } : {}),
-    ...(opts.feed ? { feed: opts.feed } : {}),
+    // The harness lists every event the parser produced, so it keeps every event record.
+    feed: { keepEvents: true, ...(opts.feed ?? {}) },
     store,
     now: () => FIXED_NOW,
   });
