@@ -1,7 +1,7 @@
 /**
  * Every parser Accord knows, by format name. One line per format.
  */
-import type { AnyParser, ParserDefinition } from './contract.js';
+import type { AnyParser } from './contract.js';
 import { freeText } from './free-text/index.js';
 import { intelmqJsonl } from './intelmq-jsonl/index.js';
 import { ipList } from './ip-list/index.js';
