@@ -298,10 +298,17 @@ ${EXIT_CODES_HELP}`,
     .option('--db <path>', 'SQLite store (default: $ACCORD_DB or ./data/accord.db)')
     .option('--samples <dir>', 'samples folder (default: the one shipped with Accord)')
     .option('--json', 'print the totals and one summary per file as one JSON object')
+    .option(
+      '--national-rows <n>',
+      'also generate and ingest a national data set of this many event4_sinkhole rows (two days a month apart, CN hosts and C2 servers abroad), then show `accord stats`; 0 skips it',
+      integer(0),
+      200_000,
+    )
     .addHelpText(
       'after',
       `
-This is what npm start runs. A second run re-reads the samples and stores nothing new.
+This is what npm start runs. A second run re-reads the samples and stores nothing new; the
+national data set is generated once (next to the database) and ingested once.
 
 Examples:
   $ accord demo
@@ -309,7 +316,7 @@ Examples:
 ${EXIT_CODES_HELP}`,
     )
     .action(
-      run(async (opts: { db?: string; samples?: string; json?: boolean }) => {
+      run(async (opts: { db?: string; samples?: string; json?: boolean; nationalRows?: number }) => {
         const { demoCommand } = await import('./commands/demo.js');
         return demoCommand(opts);
       }),

@@ -17,7 +17,7 @@ describe('accord demo', () => {
       JSON.stringify({ format: 'intelmq-jsonl', feed: { name: 'demo-mixed', provider: 'Example CERT' } }),
     );
     writeFileSync(join(samples, 'no-sidecar.txt'), '198.51.100.1\n');
-    const args = ['demo', '--samples', samples, '--db', 'demo.db'];
+    const args = ['demo', '--samples', samples, '--db', 'demo.db', '--national-rows', '0'];
     const first = await runCli(args, { cwd: dir });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('Accord demo: 1 sample file(s)');
@@ -31,9 +31,12 @@ describe('accord demo', () => {
   });
 
   it('zero samples is not an error', async () => {
-    const r = await runCli(['demo', '--samples', join(dir, 'none'), '--db', 'empty.db', '--json'], {
-      cwd: dir,
-    });
+    const r = await runCli(
+      ['demo', '--samples', join(dir, 'none'), '--db', 'empty.db', '--json', '--national-rows', '0'],
+      {
+        cwd: dir,
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(jsonOut(r)).toMatchObject({ read: 0, new: 0, files: [] });
   });
@@ -45,12 +48,33 @@ describe('accord demo', () => {
     writeFileSync(join(samples, 'a.jsonl.feed.json'), '{"feed": {"name": "a"}}');
     writeFileSync(join(samples, 'b.jsonl'), mixedInput());
     writeFileSync(join(samples, 'b.jsonl.feed.json'), '{"fromat": "x"}');
-    const r = await runCli(['demo', '--samples', samples, '--db', 'bad.db', '--json'], { cwd: dir });
+    const r = await runCli(
+      ['demo', '--samples', samples, '--db', 'bad.db', '--json', '--national-rows', '0'],
+      { cwd: dir },
+    );
     expect(r.code).toBe(1);
     const s = jsonOut(r);
     expect(s).toMatchObject({ read: 8, new: 4 });
     expect(String((s.failed as Array<{ error: string }>)[0]?.error)).toContain(
       'b.jsonl.feed.json: fromat: unknown key',
     );
+  });
+
+  it('generates a national data set once, ingests it once, and shows the situation at a glance', async () => {
+    const args = ['demo', '--samples', join(dir, 'none'), '--db', 'national/n.db', '--national-rows', '3000'];
+    const first = await runCli(args, { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(
+      /national\/national-cn-1500-seed1-\d{4}-\d{2}-\d{2}\.csv\s+shadowserver\s+1,500\s+1,500\s+0\s+0/,
+    );
+    expect(first.stdout).toMatch(
+      /national\/national-cn-1500-seed2-\d{4}-\d{2}-\d{2}\.csv\s+shadowserver\s+1,500\s+1,500\s+0\s+0/,
+    );
+    expect(first.stdout).toContain('Domestic hosts seen infected');
+    expect(first.stdout).toContain('C2 servers abroad by country');
+    const again = await runCli(args, { cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('already ingested');
+    expect(again.stdout).toContain('Domestic hosts seen infected');
   });
 });

@@ -4,11 +4,13 @@
  * `<file>.feed.json` ({format, parser, feed}, the same shape as `ingest --config`); files without
  * one are skipped. Ingest is idempotent, so a second start re-reads the samples and adds nothing.
  */
-import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { createWriteStream, existsSync } from 'node:fs';
+import { readdir, rename } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IngestSummary } from '../../pipeline/ingest.js';
+import { renderReport } from '../../reports/stats/render.js';
+import { statsReport } from '../../reports/stats/report.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { loadFeedConfig } from '../feed-config.js';
 import { int, seconds } from '../format.js';
@@ -31,7 +33,49 @@ async function walk(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-export async function demoCommand(o: { db?: string; samples?: string; json?: boolean }): Promise<ExitCode> {
+/**
+ * The national data set of the demo: two days a month apart (31 days and 1 day before the first
+ * start), each a generated day of a country's infected hosts and their C2 servers abroad with a
+ * seed of its own, so `accord stats` has this period and a previous one to compare. Generated
+ * once next to the database; seeded and deterministic for that start day.
+ */
+async function nationalFiles(db: string, rows: number): Promise<string[]> {
+  const dir = dirname(db);
+  const { readdir: list } = await import('node:fs/promises');
+  const { generate } = await import('../../generate/index.js');
+  const files: string[] = [];
+  for (const [seed, daysAgo] of [
+    [1, 31],
+    [2, 1],
+  ] as const) {
+    const prefix = `national-cn-${Math.ceil(rows / 2)}-seed${seed}-`;
+    const existing = existsSync(dir)
+      ? (await list(dir)).find((f) => f.startsWith(prefix) && f.endsWith('.csv'))
+      : undefined;
+    if (existing) {
+      files.push(join(dir, existing));
+      continue;
+    }
+    const date = new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    const file = join(dir, `${prefix}${date}.csv`);
+    const tmp = `${file}.partial-${process.pid}`;
+    const out = createWriteStream(tmp, { highWaterMark: 1 << 20 });
+    await generate({ rows: Math.ceil(rows / 2), seed, country: 'CN', date }, (chunk) =>
+      out.write(chunk) ? undefined : new Promise<void>((r) => out.once('drain', () => r())),
+    );
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    await rename(tmp, file);
+    files.push(file);
+  }
+  return files;
+}
+
+export async function demoCommand(o: {
+  db?: string;
+  samples?: string;
+  json?: boolean;
+  nationalRows?: number;
+}): Promise<ExitCode> {
   const dir = o.samples ?? PACKAGE_SAMPLES;
   const db = dbPath(o.db);
   const reporter = await createReporter({ quiet: o.json === true });
@@ -47,6 +91,8 @@ export async function demoCommand(o: { db?: string; samples?: string; json?: boo
       reporter.warn(`${s}: sidecar without its data file ${s.slice(0, -SIDECAR.length)}`);
 
   const store = await openStore(db, false);
+  let national = false;
+  let headline: string | undefined;
   const done: Array<{ file: string; summary: IngestSummary; error?: string }> = [];
   const failed: Array<{ file: string; error: string }> = [];
   let exit: ExitCode = EXIT.ok;
@@ -76,6 +122,39 @@ export async function demoCommand(o: { db?: string; samples?: string; json?: boo
         if (out.summary) done.push({ file: shown, summary: out.summary, error: out.message });
         exit = Math.max(exit, out.exitCode) as ExitCode;
       }
+    }
+    const rows = o.nationalRows ?? 0;
+    if (rows > 0 && db !== ':memory:') {
+      const runs = await store.listRuns({ limit: 10_000 });
+      for (const file of await nationalFiles(db, rows)) {
+        const shown = relative(process.cwd(), file) || file;
+        if (runs.some((r) => r.source === shown && r.status === 'ok')) {
+          reporter.info(`${shown}: already ingested`, { file: shown });
+          continue;
+        }
+        const out = await ingestOne({
+          input: shown,
+          config: { format: 'shadowserver' },
+          store,
+          reporter,
+          quarantineHint: (f) => `accord quarantine list --feed ${JSON.stringify(f)}`,
+        });
+        reporter.done();
+        if (out.ok) done.push({ file: shown, summary: out.summary });
+        else {
+          failed.push({ file: shown, error: out.message });
+          exit = Math.max(exit, out.exitCode) as ExitCode;
+        }
+      }
+      national = true;
+    }
+    if (national && !o.json) {
+      const r = await statsReport(store, {
+        country: 'CN',
+        top: 5,
+        today: new Date().toISOString().slice(0, 10),
+      });
+      if (r.ok) headline = renderReport(r.report);
     }
   } finally {
     await store.close();
@@ -143,8 +222,10 @@ export async function demoCommand(o: { db?: string; samples?: string; json?: boo
     ],
     ['accord ingest --help', 'load your own feeds'],
   ];
+  if (national) hints.unshift([`accord stats${dbArg} --country CN`, 'the situation at a glance (below)']);
   const w = Math.max(...hints.filter(([, d]) => d).map(([c]) => c.length));
   lines.push('', 'Look at it:', ...hints.map(([c, d]) => (d ? `  ${c.padEnd(w)}  ${d}` : `  ${c}`)));
+  if (headline) lines.push('', headline);
   process.stdout.write(`${lines.join('\n')}\n`);
   return exit;
 }
