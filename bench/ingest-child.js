@@ -26,6 +26,8 @@ try {
     format,
     store,
     ...(batchSize ? { batchSize } : {}),
+    // ACCORD_BENCH_WORKERS=2: read the file with two worker threads (ingest --workers).
+    ...(process.env.ACCORD_BENCH_WORKERS ? { workers: Number(process.env.ACCORD_BENCH_WORKERS) } : {}),
   });
   const { warnings, ...summary } = s;
   process.stdout.write(

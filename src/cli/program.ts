@@ -107,6 +107,11 @@ ${EXIT_CODES_HELP}`,
       integer(1),
       200_000,
     )
+    .option(
+      '--workers <n>',
+      'threads reading a file of 16 MiB or more whose format can be split (shadowserver, intelmq-jsonl); other inputs use one (default: the CPUs, at most 2)',
+      integer(1),
+    )
     .addHelpText(
       'after',
       `

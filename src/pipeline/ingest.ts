@@ -22,6 +22,7 @@ import type { Event, RawFields } from '../domain/schema/event.js';
 import type { ValidationContext } from '../domain/schema/field-types.js';
 import { defaultBounds, formatTimestamp, parseTimestampMs } from '../domain/time.js';
 import type { QuarantineInput, Store } from '../storage/store.js';
+import { type PartFlush, planSplit, runParts, type SplitPlan } from './parallel-ingest.js';
 import { peek } from './peek.js';
 
 export interface FeedSettings {
@@ -71,6 +72,16 @@ export interface IngestOptions {
    * an event's identity is computed, so better enrichment data never changes identities.
    */
   readonly enrichers?: readonly EnricherInstance[];
+  /**
+   * Threads reading the input (default 1). With 2 or more, a regular file of at least 16 MiB whose
+   * parser can start mid-file (ParserDefinition.splittable) is split at line boundaries and read
+   * by that many worker threads; the store ends up as a one-thread run leaves it (observations,
+   * counts, identities, quarantine), only the order of stored rows may differ. Otherwise, and
+   * for now whenever enrichers are given (their instances cannot cross threads), one thread.
+   */
+  readonly workers?: number;
+  /** Smallest file split among workers (default 16 MiB: below, starting threads costs more than it gains). */
+  readonly splitMinBytes?: number;
 }
 
 export interface IngestSummary extends IngestProgress {
@@ -94,6 +105,8 @@ export class IngestError extends Error {
 const SNIFF_BYTES = 64 * 1024;
 /** Observations held in memory before a write (bounds memory for inputs of many distinct ones). */
 const MAX_OBSERVATIONS = 50_000;
+/** Records a worker reads between flushes (ingest --workers; measured in BENCHMARKS.md). */
+const WORKER_BATCH = 50_000;
 
 /** Pick the parser for an input: the named one, or the most confident sniffer. */
 export function detectFormat(
@@ -302,36 +315,91 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     drain();
   };
 
-  let error: unknown;
-  try {
-    for await (const batch of readLines(
-      chunks,
-      opts.maxLineBytes ? { maxLineBytes: opts.maxLineBytes } : {},
-    )) {
-      totals.bytes += batch.bytes;
-      if (batch.problems.length > 0) {
-        // Keep line order: feed the parser the lines before each problem line, then the problem.
-        let i = 0;
-        for (const p of batch.problems) {
-          const before: RawLine[] = [];
-          while (i < batch.lines.length && (batch.lines[i] as RawLine).no < p.no)
-            before.push(batch.lines[i++] as RawLine);
-          push(before);
-          totals.read++;
-          addQuarantine({ line: p.no, reason: p.reason, raw: p.raw, ...(p.bytes ? { bytes: p.bytes } : {}) });
-        }
-        push(batch.lines.slice(i));
-      } else {
-        push(batch.lines);
-      }
-      if (
-        folder.events + folder.duplicates + quarantine.length >= batchSize ||
-        folder.size >= MAX_OBSERVATIONS
-      ) {
-        await flush();
-        opts.onProgress?.(progress());
+  // Several threads: only for a plain file, a parser that can start mid-file, and no enrichers.
+  // A file that cannot be split is read by one thread, as without the option (not a problem).
+  let split: SplitPlan | undefined;
+  if ((opts.workers ?? 1) > 1 && src.path !== undefined && src.size !== undefined && enrichers.length === 0) {
+    const p = await planSplit(src.path, src.size, parser, opts.workers ?? 1, opts.splitMinBytes);
+    if (typeof p !== 'string') {
+      // A separate instance reads the header: the feed name as the one-thread run resolves it (the
+      // parser's suggestion after the header), and a header that gives outcomes is not split.
+      const probe = parser.create(parsedOptions.value, { sourceName: src.name });
+      const out: ParseOutcome[] = [];
+      probe.push(p.header, out);
+      if (out.length === 0) {
+        split = p;
+        feedName ??= probe.suggestedFeedName?.() ?? fallbackFeed;
+        (src.chunks as { destroy?: () => void }).destroy?.();
       }
     }
+  }
+  const writePart = async (m: PartFlush) => {
+    totals.read += m.read;
+    totals.bytes += m.bytes;
+    if (m.observations.length === 0 && m.quarantine.length === 0 && m.duplicates === 0) return;
+    runId ??= await opts.store.startRun({ source: src.name, feed: resolveFeed(), format: parser.name });
+    if (opts.onQuarantine) for (const q of m.quarantine) opts.onQuarantine(q);
+    const r = await opts.store.writeFolded({ observations: m.observations, quarantine: m.quarantine });
+    totals.new += r.new;
+    totals.folded += r.folded + m.duplicates;
+    totals.quarantined += r.quarantined;
+    totals.newObservations += r.newObservations;
+    opts.onProgress?.(progress());
+  };
+
+  let error: unknown;
+  try {
+    if (split !== undefined)
+      await runParts(
+        split,
+        {
+          sourceName: src.name,
+          format: parser.name,
+          parserOptions: opts.parserOptions ?? {},
+          feed,
+          feedName: resolveFeed(),
+          startedAt,
+          // Workers hand over smaller batches, so the main thread writes while they read on.
+          batchSize: Math.min(batchSize, WORKER_BATCH),
+          maxObservations: MAX_OBSERVATIONS,
+          ...(opts.maxLineBytes ? { maxLineBytes: opts.maxLineBytes } : {}),
+        },
+        writePart,
+      );
+    else
+      for await (const batch of readLines(
+        chunks,
+        opts.maxLineBytes ? { maxLineBytes: opts.maxLineBytes } : {},
+      )) {
+        totals.bytes += batch.bytes;
+        if (batch.problems.length > 0) {
+          // Keep line order: feed the parser the lines before each problem line, then the problem.
+          let i = 0;
+          for (const p of batch.problems) {
+            const before: RawLine[] = [];
+            while (i < batch.lines.length && (batch.lines[i] as RawLine).no < p.no)
+              before.push(batch.lines[i++] as RawLine);
+            push(before);
+            totals.read++;
+            addQuarantine({
+              line: p.no,
+              reason: p.reason,
+              raw: p.raw,
+              ...(p.bytes ? { bytes: p.bytes } : {}),
+            });
+          }
+          push(batch.lines.slice(i));
+        } else {
+          push(batch.lines);
+        }
+        if (
+          folder.events + folder.duplicates + quarantine.length >= batchSize ||
+          folder.size >= MAX_OBSERVATIONS
+        ) {
+          await flush();
+          opts.onProgress?.(progress());
+        }
+      }
     try {
       instance.end(outcomes);
     } catch (e) {

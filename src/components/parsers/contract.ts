@@ -70,6 +70,16 @@ export interface ParserDefinition<O = unknown> {
   /** How sure the parser is (0..1) that this input is its format. 0 means "not mine". */
   sniff(input: SniffInput): number;
   create(options: O, ctx: ParserContext): ParserInstance;
+  /**
+   * Set when the parser can start in the middle of a file (for `ingest --workers`): after its
+   * first `headerLines` lines (fed to it first), from the line after any line for which
+   * `canSplitAfter` says no record can still be open (default: every line), it reads exactly what
+   * it would have read going through the whole file. Absent: the parser needs all that came before.
+   */
+  readonly splittable?: {
+    readonly headerLines: number;
+    canSplitAfter?(line: string): boolean;
+  };
 }
 
 /** Helper for parsers whose options are all optional and plain. */

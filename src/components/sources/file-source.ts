@@ -7,6 +7,8 @@ export interface ByteSource {
   readonly name: string;
   /** Total size when known, for progress. */
   readonly size?: number;
+  /** Set for a regular file: it can be read again, in parts (ingest --workers). */
+  readonly path?: string;
   readonly chunks: AsyncIterable<Buffer>;
 }
 
@@ -16,5 +18,5 @@ export async function fileSource(path: string): Promise<ByteSource> {
   if (path === '-') return { name: '-', chunks: process.stdin as AsyncIterable<Buffer> };
   const st = await stat(path); // throws ENOENT with the path in its message
   if (st.isDirectory()) throw new Error(`${path} is a directory, not a file`);
-  return { name: path, size: st.size, chunks: createReadStream(path, { highWaterMark: CHUNK }) };
+  return { name: path, size: st.size, path, chunks: createReadStream(path, { highWaterMark: CHUNK }) };
 }

@@ -30,6 +30,12 @@ export interface LineReaderOptions {
   readonly maxLineBytes?: number;
   /** Beyond this a too-long line's raw text is cut in quarantine (default 16 MiB). */
   readonly maxRawBytes?: number;
+  /**
+   * Number of the first line, when the bytes start in the middle of an input (a part read by an
+   * ingest worker): lines keep their numbers in the whole input, and no byte-order mark is
+   * stripped (one belongs only at the start of the input). Default 1.
+   */
+  readonly startLine?: number;
 }
 
 const NL = 10;
@@ -48,8 +54,8 @@ export async function* readLines(
   let droppedBytes = 0;
   /** Last byte dropped: it ends the line when nothing follows the drop (a final "\r" to strip). */
   let lastDropped = -1;
-  let lineNo = 0;
-  let first = true;
+  let lineNo = (options.startLine ?? 1) - 1;
+  let first = lineNo === 0;
 
   /** `endsInBuf`: the line's last byte is buf's (false when the line ended in dropped bytes). */
   const emitLine = (buf: Buffer, lines: RawLine[], problems: LineProblem[], endsInBuf = true) => {

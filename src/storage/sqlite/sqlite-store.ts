@@ -38,7 +38,10 @@ export function seenAtOf(e: Event): number {
 }
 
 export interface SqliteStoreOptions {
-  /** Page cache in MiB (default 256). Bounds memory whatever the input size. */
+  /**
+   * Page cache in MiB (default 64). Bounds memory whatever the input size; a larger cache did not
+   * ingest faster (BENCHMARKS.md: 1 M and 8 M rows at 64 and 256 MiB), and the OS caches the file.
+   */
   readonly cacheMiB?: number;
   readonly now?: () => number;
 }
@@ -59,7 +62,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   // pages in batch after batch, and each checkpoint copies (and fsyncs) them once instead of once
   // per batch. Same durability. Measured: 1 M events 44.9 s -> 38.1 s (BENCHMARKS.md).
   db.pragma('wal_autocheckpoint = 16384');
-  db.pragma(`cache_size = -${(options.cacheMiB ?? 256) * 1024}`);
+  db.pragma(`cache_size = -${(options.cacheMiB ?? 64) * 1024}`);
   db.pragma('temp_store = MEMORY');
   db.pragma('busy_timeout = 10000');
   try {

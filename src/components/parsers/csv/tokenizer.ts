@@ -92,6 +92,11 @@ export class CsvTokenizer {
     this.shortRows = short;
   }
 
+  /** A record is still open (a quoted field spanning lines): its lines are held. */
+  get open(): boolean {
+    return this.pending.length > 0;
+  }
+
   push(lines: readonly RawLine[], sink: CsvSink): void {
     for (let i = 0; i < lines.length; i++) this.feed(lines[i] as RawLine, sink);
   }

@@ -66,6 +66,8 @@ export const intelmqJsonl: ParserDefinition<IntelmqJsonlOptions> = {
     }
     return hits === 0 ? 0 : 0.9 * (hits / sample.length);
   },
+  // One JSON object per line, no state between lines: any line boundary is a place to start.
+  splittable: { headerLines: 0 },
   create(options): ParserInstance {
     return {
       push(lines: readonly RawLine[], out: ParseOutcome[]) {

@@ -309,6 +309,24 @@ export const shadowserver: ParserDefinition<ShadowserverOptions> = {
     if (!header) return 0;
     return BY_HEADER.has(headerKey(header.map((h) => h.trim()))) ? 1 : 0;
   },
+  splittable: {
+    headerLines: 1,
+    /**
+     * After this line no quoted field can be open, whatever came before: read alone it leaves
+     * nothing open, and its first quote is followed by a character that is neither a quote nor a
+     * delimiter. Were a field from an earlier line still open, that quote would close it followed
+     * by text, which the tokenizer rejects by failing the open record and reading the lines after
+     * its first again from a clean state; so this line always ends clean (csv/tokenizer.ts).
+     */
+    canSplitAfter(line) {
+      const q = line.indexOf('"');
+      const next = line.charCodeAt(q + 1);
+      if (q < 0 || Number.isNaN(next) || next === 34 || next === 44) return false;
+      const t = new CsvTokenizer();
+      t.push([{ no: 1, text: line }], { onRecord: () => {}, onReject: () => {} });
+      return !t.open;
+    },
+  },
   create(options, ctx) {
     let schema: LoadedSchema | undefined;
     if (options.schemaFile !== undefined) {
