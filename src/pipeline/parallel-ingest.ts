@@ -12,6 +12,9 @@ import type { ObservationDelta } from '../domain/fold.js';
 import type { QuarantineInput } from '../storage/store.js';
 import type { PlainDelta, WorkerJob, WorkerMessage } from './ingest-worker.js';
 
+/** Old-generation heap limit of each parse worker (MiB). */
+const WORKER_HEAP_MIB = 256;
+
 /** Files smaller than this are read by one thread: starting workers costs more than it gains. */
 export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 /** How far past its target a split point is looked for before giving up on that split. */
@@ -174,7 +177,12 @@ export async function runParts(
     for (const w of workers) void w.terminate();
   };
   const start = (job: WorkerJob) => {
-    const w = new Worker(url, { workerData: { accordIngestWorker: true, job } });
+    // A worker holds one batch in flight and its parser's state: a modest old-generation limit
+    // keeps V8 collecting instead of growing its heap with the length of the input.
+    const w = new Worker(url, {
+      workerData: { accordIngestWorker: true, job },
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MIB },
+    });
     workers.push(w);
     if (failure !== undefined) void w.terminate();
     w.on('message', (m: WorkerMessage) => {
