@@ -5,23 +5,18 @@
  * thread is the only one writing to the store, in the order flushes arrive; the store merges
  * deltas of one observation and finds duplicates across them, so the parts need not coordinate.
  *
- * The record handling below mirrors ingest.ts (same quarantine entries, same counts): keep the
- * two in step.
+ * Records are handled by the same RecordStage as the single-thread runner (same quarantine
+ * entries, same counts).
  */
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ParseOutcome, ParserInstance, RawLine } from '../components/parsers/contract.js';
 import { parserByName } from '../components/parsers/registry.js';
 import { readLines } from '../components/sources/lines.js';
-import { fastTimestampMs } from '../domain/fast-timestamp.js';
-import { Folder, type ObservationDelta, type PreparedEvent } from '../domain/fold.js';
-import { harmonise } from '../domain/harmonise.js';
-import { eventId, observationKey } from '../domain/identity.js';
-import type { Event, RawFields } from '../domain/schema/event.js';
-import type { ValidationContext } from '../domain/schema/field-types.js';
-import { defaultBounds, formatTimestamp, parseTimestampMs } from '../domain/time.js';
+import { Folder, type ObservationDelta } from '../domain/fold.js';
 import type { QuarantineInput } from '../storage/store.js';
 import type { FeedSettings } from './ingest.js';
+import { RecordStage } from './record-stage.js';
 
 /** What a worker is asked to do (structured-clone safe). */
 export interface WorkerJob {
@@ -96,27 +91,15 @@ export async function runPart(
     outcomes.length = 0; // the main thread checked that the header alone gives no outcome
   }
 
-  const feed = job.feed;
-  const startedAt = job.startedAt;
-  const observedAt = formatTimestamp(Math.floor(startedAt / 1000) * 1000);
-  const ctx: ValidationContext = { time: defaultBounds(startedAt) };
-  const defaults: RawFields = { ...(feed.defaults ?? {}) };
-  if (feed.tlp !== undefined) defaults.tlp ??= feed.tlp;
-  const overridesBase: RawFields = { ...(feed.overrides ?? {}), 'time.observation': observedAt };
-  if (feed.provider !== undefined) overridesBase['feed.provider'] = feed.provider;
-  let overrides: RawFields;
-  if (feed.name !== undefined) overrides = { ...overridesBase, 'feed.name': feed.name };
-  else {
-    overrides = overridesBase;
-    defaults['feed.name'] = job.feedName;
-  }
-
-  const folder = new Folder(feed.keepEvents ?? false);
+  const folder = new Folder(job.feed.keepEvents ?? false);
   let quarantine: QuarantineInput[] = [];
-  let read = 0;
+  /** Records of the stage already reported in a flush. */
+  let counted = 0;
   let bytes = 0;
   const flush = async () => {
+    const read = stage.read - counted;
     if (folder.events === 0 && quarantine.length === 0 && read === 0 && bytes === 0) return;
+    counted = stage.read;
     while (inFlight >= MAX_IN_FLIGHT) {
       await written();
       inFlight--;
@@ -141,77 +124,22 @@ export async function runPart(
     });
     post({ kind: 'flush', observations, quarantine, duplicates, read, bytes });
     quarantine = [];
-    read = 0;
     bytes = 0;
   };
 
   const addQuarantine = (q: Omit<QuarantineInput, 'feed' | 'source' | 'format'>) => {
     quarantine.push({ ...q, feed: job.feedName, source: job.sourceName, format: parser.name });
   };
-  const prepare = (o: ParseOutcome & { kind: 'record' }): PreparedEvent | undefined => {
-    const h = harmonise(o.fields, ctx, defaults, overrides);
-    if (!h.ok) {
-      addQuarantine({
-        line: o.line,
-        reason: h.rejection.reason,
-        ...(h.rejection.field ? { field: h.rejection.field } : {}),
-        raw: o.raw,
-      });
-      return undefined;
-    }
-    const event: Event = feed.keepRaw ? { ...h.event, raw: o.raw } : h.event;
-    const ts = event['time.source'] ?? observedAt;
-    const fastMs = ts === observedAt ? startedAt : fastTimestampMs(ts);
-    const seenAt = fastMs >= 0 ? fastMs : (parseTimestampMs(ts) as number);
-    return { id: eventId(event), event, observation: observationKey(event), seenAt };
-  };
-  const handle = (o: ParseOutcome) => {
-    read++;
-    if (o.kind === 'reject') {
-      addQuarantine({ line: o.line, reason: o.reason, raw: o.raw });
-      return;
-    }
-    let prepared: PreparedEvent | undefined;
-    try {
-      prepared = prepare(o);
-    } catch (e) {
-      addQuarantine({
-        line: o.line,
-        reason: `internal error validating this record: ${String(e)}`,
-        raw: o.raw,
-      });
-      return;
-    }
-    if (prepared) folder.add(prepared);
-  };
-  const parserFailed = (e: unknown, where = 'on this line') =>
-    `internal error in the ${parser.name} parser ${where}: ${(e as Error)?.message ?? String(e)}`;
-  const drain = () => {
-    for (const o of outcomes) handle(o);
-    outcomes.length = 0;
-  };
-  const push = (lines: readonly RawLine[]) => {
-    if (lines.length === 0) return;
-    try {
-      instance.push(lines, outcomes);
-    } catch {
-      let done = 0;
-      for (const o of outcomes) done = Math.max(done, o.line);
-      drain();
-      for (const l of lines) {
-        if (l.no <= done) continue;
-        try {
-          instance.push([l], outcomes);
-        } catch (e) {
-          outcomes.length = 0;
-          read++;
-          addQuarantine({ line: l.no, reason: parserFailed(e), raw: l.text });
-        }
-        drain();
-      }
-    }
-    drain();
-  };
+  const stage = new RecordStage({
+    parser: instance,
+    parserName: parser.name,
+    feed: job.feed,
+    startedAt: job.startedAt,
+    feedName: () => job.feedName,
+    enrichers: [],
+    folder,
+    quarantine: addQuarantine,
+  });
 
   const stream = createReadStream(job.path, {
     start: job.start,
@@ -223,34 +151,14 @@ export async function runPart(
     ...(job.maxLineBytes ? { maxLineBytes: job.maxLineBytes } : {}),
   })) {
     bytes += batch.bytes;
-    if (batch.problems.length > 0) {
-      let i = 0;
-      for (const p of batch.problems) {
-        const before: RawLine[] = [];
-        while (i < batch.lines.length && (batch.lines[i] as RawLine).no < p.no)
-          before.push(batch.lines[i++] as RawLine);
-        push(before);
-        read++;
-        addQuarantine({ line: p.no, reason: p.reason, raw: p.raw, ...(p.bytes ? { bytes: p.bytes } : {}) });
-      }
-      push(batch.lines.slice(i));
-    } else {
-      push(batch.lines);
-    }
+    stage.lines(batch);
     if (
       folder.events + folder.duplicates + quarantine.length >= job.batchSize ||
       folder.size >= job.maxObservations
     )
       await flush();
   }
-  try {
-    instance.end(outcomes);
-  } catch (e) {
-    outcomes.length = 0;
-    read++;
-    addQuarantine({ line: 0, reason: parserFailed(e, 'at the end of the input'), raw: '' });
-  }
-  drain();
+  stage.end();
   await flush();
 }
 

@@ -5,25 +5,16 @@
  */
 import { basename, extname } from 'node:path';
 import type { EnricherInstance } from '../components/enrichers/contract.js';
-import type {
-  ParseOutcome,
-  ParserDefinition,
-  ParserInstance,
-  RawLine,
-} from '../components/parsers/contract.js';
+import type { ParseOutcome, ParserDefinition, ParserInstance } from '../components/parsers/contract.js';
 import { PARSERS, parserByName } from '../components/parsers/registry.js';
 import type { ByteSource } from '../components/sources/file-source.js';
 import { readLines } from '../components/sources/lines.js';
-import { fastTimestampMs } from '../domain/fast-timestamp.js';
-import { Folder, type PreparedEvent } from '../domain/fold.js';
-import { harmonise } from '../domain/harmonise.js';
-import { eventId, observationKey } from '../domain/identity.js';
-import type { Event, RawFields } from '../domain/schema/event.js';
-import type { ValidationContext } from '../domain/schema/field-types.js';
-import { defaultBounds, formatTimestamp, parseTimestampMs } from '../domain/time.js';
+import { Folder } from '../domain/fold.js';
+import type { RawFields } from '../domain/schema/event.js';
 import type { QuarantineInput, Store } from '../storage/store.js';
 import { type PartFlush, planSplit, runParts, type SplitPlan } from './parallel-ingest.js';
 import { peek } from './peek.js';
+import { RecordStage } from './record-stage.js';
 
 export interface FeedSettings {
   /** feed.name; when absent the parser's suggestion, else the file's base name. */
@@ -184,21 +175,12 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   let feedName: string | undefined = feed.name;
   const resolveFeed = () => (feedName ??= instance.suggestedFeedName?.() ?? fallbackFeed);
 
-  const observedAt = formatTimestamp(Math.floor(startedAt / 1000) * 1000);
-  const ctx: ValidationContext = { time: defaultBounds(startedAt) };
-  const defaults: RawFields = { ...(feed.defaults ?? {}) };
-  if (feed.tlp !== undefined) defaults.tlp ??= feed.tlp;
-  const overridesBase: RawFields = { ...(feed.overrides ?? {}), 'time.observation': observedAt };
-  if (feed.provider !== undefined) overridesBase['feed.provider'] = feed.provider;
-  let overrides: RawFields | undefined;
-
   // Events fold in memory (src/domain/fold.ts) and are written, one transaction each time, when
   // the folder holds `batchSize` events or MAX_OBSERVATIONS observations: memory stays bounded
   // whatever the input size, and storage does one read and one write per observation.
   const batchSize = opts.batchSize ?? 200_000;
   const folder = new Folder(feed.keepEvents ?? false);
   let quarantine: QuarantineInput[] = [];
-  const outcomes: ParseOutcome[] = [];
   const totals = { read: 0, new: 0, folded: 0, quarantined: 0, bytes: 0, newObservations: 0 };
 
   let runId: number | undefined;
@@ -214,7 +196,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     quarantine = [];
   };
   const progress = (): IngestProgress => ({
-    read: totals.read,
+    read: totals.read + stage.read,
     new: totals.new,
     folded: totals.folded,
     quarantined: totals.quarantined,
@@ -229,91 +211,16 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     opts.onQuarantine?.(entry);
   };
 
-  const handle = (o: ParseOutcome) => {
-    totals.read++;
-    if (o.kind === 'reject') {
-      addQuarantine({ line: o.line, reason: o.reason, raw: o.raw });
-      return;
-    }
-    if (overrides === undefined) {
-      // An explicit feed name replaces what records say; otherwise it only fills records that say none.
-      if (feed.name !== undefined) overrides = { ...overridesBase, 'feed.name': feed.name };
-      else {
-        overrides = overridesBase;
-        defaults['feed.name'] = resolveFeed();
-      }
-    }
-    let prepared: PreparedEvent | undefined;
-    try {
-      prepared = prepare(o);
-    } catch (e) {
-      // Validation must not throw either; when it does, the record is kept, counted and reported.
-      addQuarantine({
-        line: o.line,
-        reason: `internal error validating this record: ${String(e)}`,
-        raw: o.raw,
-      });
-      return;
-    }
-    if (prepared) folder.add(prepared);
-  };
-
-  /** Harmonise and identify one record; undefined when it was quarantined. */
-  const prepare = (o: ParseOutcome & { kind: 'record' }): PreparedEvent | undefined => {
-    const h = harmonise(o.fields, ctx, defaults, overrides);
-    if (!h.ok) {
-      addQuarantine({
-        line: o.line,
-        reason: h.rejection.reason,
-        ...(h.rejection.field ? { field: h.rejection.field } : {}),
-        raw: o.raw,
-      });
-      return undefined;
-    }
-    const event: Event = feed.keepRaw ? { ...h.event, raw: o.raw } : h.event;
-    const ts = event['time.source'] ?? observedAt;
-    const fastMs = ts === observedAt ? startedAt : fastTimestampMs(ts);
-    const seenAt = fastMs >= 0 ? fastMs : (parseTimestampMs(ts) as number);
-    const id = eventId(event);
-    const observation = observationKey(event);
-    let enriched = event;
-    for (const en of enrichers) enriched = en.enrich(enriched);
-    return { id, event: enriched, observation, seenAt };
-  };
-
-  /**
-   * A parser must not throw (bad input is a reject), but if one does, the run goes on: outcomes it
-   * gave before the throw are kept, the lines after them are retried one at a time, and a line
-   * that still throws is quarantined with the error, so it is counted and can be reported.
-   */
-  const parserFailed = (e: unknown, where = 'on this line') =>
-    `internal error in the ${parser.name} parser ${where}: ${(e as Error)?.message ?? String(e)}`;
-  const drain = () => {
-    for (const o of outcomes) handle(o);
-    outcomes.length = 0;
-  };
-  const push = (lines: readonly RawLine[]) => {
-    if (lines.length === 0) return;
-    try {
-      instance.push(lines, outcomes);
-    } catch {
-      let done = 0;
-      for (const o of outcomes) done = Math.max(done, o.line);
-      drain();
-      for (const l of lines) {
-        if (l.no <= done) continue;
-        try {
-          instance.push([l], outcomes);
-        } catch (e) {
-          outcomes.length = 0;
-          totals.read++;
-          addQuarantine({ line: l.no, reason: parserFailed(e), raw: l.text });
-        }
-        drain();
-      }
-    }
-    drain();
-  };
+  const stage = new RecordStage({
+    parser: instance,
+    parserName: parser.name,
+    feed,
+    startedAt,
+    feedName: resolveFeed,
+    enrichers,
+    folder,
+    quarantine: addQuarantine,
+  });
 
   // Several threads: only for a plain file, a parser that can start mid-file, and no enrichers.
   // A file that cannot be split is read by one thread, as without the option (not a problem).
@@ -372,26 +279,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
         opts.maxLineBytes ? { maxLineBytes: opts.maxLineBytes } : {},
       )) {
         totals.bytes += batch.bytes;
-        if (batch.problems.length > 0) {
-          // Keep line order: feed the parser the lines before each problem line, then the problem.
-          let i = 0;
-          for (const p of batch.problems) {
-            const before: RawLine[] = [];
-            while (i < batch.lines.length && (batch.lines[i] as RawLine).no < p.no)
-              before.push(batch.lines[i++] as RawLine);
-            push(before);
-            totals.read++;
-            addQuarantine({
-              line: p.no,
-              reason: p.reason,
-              raw: p.raw,
-              ...(p.bytes ? { bytes: p.bytes } : {}),
-            });
-          }
-          push(batch.lines.slice(i));
-        } else {
-          push(batch.lines);
-        }
+        stage.lines(batch);
         if (
           folder.events + folder.duplicates + quarantine.length >= batchSize ||
           folder.size >= MAX_OBSERVATIONS
@@ -400,19 +288,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
           opts.onProgress?.(progress());
         }
       }
-    try {
-      instance.end(outcomes);
-    } catch (e) {
-      // What the parser still held at the end is lost to it: account for it as one quarantined record.
-      outcomes.length = 0;
-      totals.read++;
-      addQuarantine({
-        line: 0,
-        reason: parserFailed(e, 'at the end of the input'),
-        raw: '',
-      });
-    }
-    drain();
+    stage.end();
     await flush();
   } catch (e) {
     error = e;
@@ -424,7 +300,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     }
   }
   if (totals.bytes === 0 && !error) warnings.push(`${src.name}: empty input, nothing to ingest`);
-  else if (totals.read === 0 && !error)
+  else if (totals.read + stage.read === 0 && !error)
     warnings.push(`${src.name}: no records found (only headers, comments or blank lines)`);
 
   const seconds = (performance.now() - started) / 1000;
@@ -435,10 +311,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     feed: resolveFeed(),
     format: parser.name,
     newObservations: totals.newObservations,
-    eventsPerSecond: seconds > 0 ? Math.round(totals.read / seconds) : 0,
+    eventsPerSecond: seconds > 0 ? Math.round((totals.read + stage.read) / seconds) : 0,
     warnings,
   };
-  if (runId === undefined && (error || totals.read > 0))
+  if (runId === undefined && (error || totals.read + stage.read > 0))
     runId = await opts.store.startRun({ source: src.name, feed: summary.feed, format: parser.name });
   if (runId !== undefined)
     await opts.store.finishRun(runId, {
