@@ -4,14 +4,14 @@
  * C2 destination, C2 lists with domains, URL lists, some IPv6, and a share of values that are on
  * the lists (tranco domains, public resolvers, cloud ranges).
  *
- *   npx tsx src/components/enrichers/warninglist/measure.ts [path-or-glob ...]
+ *   npx tsx bench/warninglist-bench.ts [path-or-glob ...]
  */
 import { join } from 'node:path';
-import type { Event } from '../../../domain/schema/event.js';
-import { loadWarninglists, warninglistInstance } from './index.js';
+import type { Event } from '../src/domain/schema/event.js';
+import { loadWarninglists, warninglistInstance } from '../src/components/enrichers/warninglist/index.js';
 
 const paths = process.argv.slice(2);
-const DEFAULT = join(import.meta.dirname, '../../../../../shared/data/misp/warninglists');
+const DEFAULT = join(import.meta.dirname, '../../shared/data/misp/warninglists');
 const t0 = performance.now();
 const { matcher, warnings } = await loadWarninglists(
   { paths: paths.length > 0 ? paths : [DEFAULT], exclude: [], matchingAttributes: true },
