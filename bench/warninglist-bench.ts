@@ -7,8 +7,8 @@
  *   npx tsx bench/warninglist-bench.ts [path-or-glob ...]
  */
 import { join } from 'node:path';
-import type { Event } from '../src/domain/schema/event.js';
 import { loadWarninglists, warninglistInstance } from '../src/components/enrichers/warninglist/index.js';
+import type { Event } from '../src/domain/schema/event.js';
 
 const paths = process.argv.slice(2);
 const DEFAULT = join(import.meta.dirname, '../../shared/data/misp/warninglists');
