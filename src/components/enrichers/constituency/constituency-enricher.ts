@@ -9,12 +9,13 @@
  */
 import type { Event } from '../../../domain/schema/event.js';
 import type { EnricherInstance } from '../contract.js';
+import type { Endpoint } from '../endpoints.js';
 import { copy } from '../ranges/copy-event.js';
 import { newIpKey, setIpKey } from '../ranges/ip-key.js';
 import type { Constituency, MatchedBy } from './constituency.js';
 import type { ConstituencyOrg } from './org.js';
 
-export type Endpoint = 'source' | 'destination';
+export type { Endpoint };
 
 export interface ConstituencyMatch {
   readonly scope: 'domestic' | 'foreign';

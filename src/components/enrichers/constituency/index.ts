@@ -3,9 +3,11 @@
  * organisation of our constituency owns it. See docs/enrichment.md and
  * samples/constituency/example.yaml.
  */
+
 import { isAbsolute, resolve } from 'node:path';
 import type { OptionDoc } from '../../parsers/contract.js';
 import type { EnricherDefinition, EnricherLoad } from '../contract.js';
+import { parseEndpoints } from '../endpoints.js';
 import { buildConstituency, type Constituency } from './constituency.js';
 import { createConstituencyEnricher, type Endpoint } from './constituency-enricher.js';
 import { readConstituencyFile } from './constituency-file.js';
@@ -68,20 +70,14 @@ export const constituencyEnricher: EnricherDefinition<ConstituencyOptions> = {
     const nc = raw.national_countries ?? [];
     if (!Array.isArray(nc) || nc.some((c) => typeof c !== 'string' || !/^[A-Za-z]{2}$/.test(c)))
       return { ok: false, error: 'national_countries: expected a list of two-letter country codes' };
-    const ep = raw.endpoints ?? ['source', 'destination'];
-    if (
-      !Array.isArray(ep) ||
-      ep.length === 0 ||
-      ep.some((e) => e !== 'source' && e !== 'destination') ||
-      new Set(ep).size !== ep.length
-    )
-      return { ok: false, error: 'endpoints: expected a list of "source" and/or "destination"' };
+    const ep = parseEndpoints(raw.endpoints);
+    if (!ep.ok) return ep;
     return {
       ok: true,
       value: {
         file: raw.file,
         nationalCountries: (nc as string[]).map((c) => c.toUpperCase()),
-        endpoints: ep as Endpoint[],
+        endpoints: ep.value,
       },
     };
   },

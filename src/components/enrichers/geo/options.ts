@@ -2,8 +2,10 @@
  * Options of the geo enricher. Each of country and ASN data comes from one place: the bundled
  * @ip-location-db packages (the default), range CSV files, or a MaxMind-format .mmdb file.
  */
+
 import { isAbsolute, resolve } from 'node:path';
 import type { OptionDoc } from '../../parsers/contract.js';
+import { parseEndpoints } from '../endpoints.js';
 
 export type DataChoice =
   | { readonly kind: 'default' }
@@ -11,7 +13,9 @@ export type DataChoice =
   | { readonly kind: 'csv'; readonly files: readonly string[] }
   | { readonly kind: 'mmdb'; readonly file: string };
 
-export type Endpoint = 'source' | 'destination';
+import type { Endpoint } from '../endpoints.js';
+
+export type { Endpoint };
 
 export interface GeoOptions {
   readonly country: DataChoice;
@@ -84,15 +88,9 @@ export function parseGeoOptions(raw: Readonly<Record<string, unknown>>): Parsed<
   if (!country.ok) return country;
   const asn = dataChoice(raw, 'asn');
   if (!asn.ok) return asn;
-  const ep = raw.endpoints ?? ['source', 'destination'];
-  if (
-    !Array.isArray(ep) ||
-    ep.length === 0 ||
-    ep.some((e) => e !== 'source' && e !== 'destination') ||
-    new Set(ep).size !== ep.length
-  )
-    return { ok: false, error: 'endpoints: expected a list of "source" and/or "destination"' };
-  return { ok: true, value: { country: country.value, asn: asn.value, endpoints: ep as Endpoint[] } };
+  const ep = parseEndpoints(raw.endpoints);
+  if (!ep.ok) return ep;
+  return { ok: true, value: { country: country.value, asn: asn.value, endpoints: ep.value } };
 }
 
 /** The choice with its paths resolved against `baseDir`. */
