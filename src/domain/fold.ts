@@ -13,8 +13,8 @@ import type { Event } from './schema/event.js';
 
 /** An event ready to fold: harmonised, identified, keyed. */
 export interface PreparedEvent {
-  /** Identity digest (src/domain/identity.ts); its first 8 bytes identify it within its observation. */
-  readonly id: Buffer;
+  /** Identity within its observation (src/domain/identity.ts): 8 bytes as a latin1 string. */
+  readonly id: string;
   readonly event: Event;
   readonly observation: ObservationKey;
   /** time.source (or time.observation when absent), epoch ms. */
@@ -62,9 +62,6 @@ interface Acc {
   seqs: number[] | undefined;
 }
 
-/** Identity within an observation: the first 8 bytes of the event id. */
-export const shortId = (id: Buffer): string => id.toString('latin1', 0, 8);
-
 export class Folder {
   private readonly byKey = new Map<string, Acc>();
   private held = 0;
@@ -86,7 +83,7 @@ export class Folder {
 
   add(p: PreparedEvent): void {
     const k = p.observation.text;
-    const id = shortId(p.id);
+    const id = p.id;
     const tlp = p.event.tlp === undefined ? null : (TLP_RANK[p.event.tlp] ?? null);
     const a = this.byKey.get(k);
     const seq = this.seq++;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { harmonise } from './harmonise.js';
-import { eventId, hash64, observationKey } from './identity.js';
+import { eventId, observationKey } from './identity.js';
 import type { Event, RawFields } from './schema/event.js';
 import { FIELD_NAMES, FIELDS } from './schema/fields.js';
 import { defaultBounds } from './time.js';
@@ -27,7 +27,7 @@ const BASE = event({
   extra: { a: 1, b: 'x' },
 });
 
-const hex = (e: Event) => eventId(e).toString('hex');
+const hex = (e: Event) => Buffer.from(eventId(e), 'latin1').toString('hex');
 const key = (e: Event) => observationKey(e).key.toString('hex');
 
 /** A valid value for each field type, different from anything in BASE. */
@@ -50,6 +50,7 @@ const OTHER_VALUE: Record<string, unknown> = {
 describe('event identity', () => {
   it('is 8 bytes and stable', () => {
     expect(eventId(BASE)).toHaveLength(8);
+    expect(Buffer.from(eventId(BASE), 'latin1')).toHaveLength(8); // one byte per character
     expect(hex(BASE)).toBe(hex({ ...BASE }));
   });
 
@@ -166,21 +167,39 @@ describe('observation key', () => {
   });
 });
 
-describe('hash64', () => {
-  it('spreads: 200,000 distinct texts of one shape give 200,000 distinct hashes', () => {
+describe('identity hash', () => {
+  it('spreads: 200,000 events differing in one or two fields give 200,000 distinct identities', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 200_000; i++)
       seen.add(
-        hash64(`time.source\u001f25\u001f2026-10-01T00:${i}\u001esource.port\u001f${i % 65536}`).toString(
-          'hex',
-        ),
+        eventId({
+          ...BASE,
+          'time.source': `2026-10-01T${String(Math.floor(i / 3600) % 24).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}+00:00`,
+          'source.port': i % 65536,
+          'destination.port': Math.floor(i / 86400),
+        } as Event),
       );
     expect(seen.size).toBe(200_000);
   });
 
-  it('changes with any one character, and with the length', () => {
-    const base = hash64('abcdefgh').toString('hex');
+  it('a value moved to another field, or swapped between two fields, is another identity', () => {
+    const a = { ...BASE, 'source.port': 80, 'destination.port': 443 } as Event;
+    const b = { ...BASE, 'source.port': 443, 'destination.port': 80 } as Event;
+    expect(hex(a)).not.toBe(hex(b));
+    const c = { ...BASE, comment: 'emotet' } as Event;
+    delete (c as Record<string, unknown>)['malware.name'];
+    const d = { ...BASE, comment: 'emotet' } as Event;
+    expect(hex(c)).not.toBe(hex(d));
+  });
+
+  it('does not depend on the order the fields were set in', () => {
+    const reversed = Object.fromEntries(Object.entries(BASE).reverse()) as Event;
+    expect(hex(reversed)).toBe(hex(BASE));
+  });
+
+  it('changes with any one character of a value, and with its length', () => {
+    const base = hex({ ...BASE, comment: 'abcdefgh' } as Event);
     for (const t of ['abcdefgi', 'bbcdefgh', 'abcdefg', 'abcdefgh\u0000', 'ABCDEFGH'])
-      expect(hash64(t).toString('hex')).not.toBe(base);
+      expect(hex({ ...BASE, comment: t } as Event)).not.toBe(base);
   });
 });

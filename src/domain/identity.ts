@@ -25,67 +25,26 @@ function stableJson(v: unknown): string {
     .join(',')}}`;
 }
 
-/** Position of each identity field in the canonical order (schema order). */
+/** Position of each identity field in the schema: it seeds that field's hash. */
 const RANK = new Map<string, number>(IDENTITY_FIELDS.map((k, i) => [k, i]));
-/** Scratch slots, one per identity field, reused by every call (identityText is not re-entrant). */
-const parts: (string | undefined)[] = new Array<string | undefined>(IDENTITY_FIELDS.length).fill(undefined);
+/** Pseudo-fields after the schema's: the observed day (events without a source time) and extra. */
+const DAY_RANK = IDENTITY_FIELDS.length;
+const EXTRA_RANK = IDENTITY_FIELDS.length + 1;
 
-/** The canonical text an event's identity is computed from. */
-export function identityText(e: Event): string {
-  // Each value is length-prefixed, so no value (a feed may send control characters) can imitate a
-  // separator and make two different events share one identity.
-  // Hot path: visit the event's own ~20 keys (not the ~80 schema fields) and put each part in its
-  // schema-order slot, so the text is the same whatever order the fields were set in.
-  let lo = parts.length;
-  let hi = -1;
-  const rec = e as Record<string, unknown>;
-  for (const k in rec) {
-    const r = RANK.get(k);
-    const v = rec[k];
-    if (r === undefined || v === undefined) continue;
-    const t = String(v);
-    parts[r] = `${k}\u001f${t.length}\u001f${t}\u001e`;
-    if (r < lo) lo = r;
-    if (r > hi) hi = r;
-  }
-  let s = '';
-  for (let i = lo; i <= hi; i++) {
-    const p = parts[i];
-    if (p !== undefined) {
-      s += p;
-      parts[i] = undefined;
-    }
-  }
-  // Events without a source time are identified by the day they were observed: a list re-read on
-  // the same day folds, the same list tomorrow is a new sighting.
-  if (e['time.source'] === undefined && e['time.observation'] !== undefined)
-    s += `day\u001f${String(e['time.observation']).slice(0, 10)}\u001e`;
-  if (e.extra !== undefined) s += `extra\u001f${stableJson(e.extra)}`;
-  return s;
-}
+// The two 32-bit lanes of the last fieldHash (module scratch: eventId is not re-entrant).
+let f1 = 0;
+let f2 = 0;
 
 /**
- * MD5 as a 16-byte Buffer cut from Node's shared pool: crypto's own Buffer output costs a fresh
- * ArrayBuffer per digest (two per event), which is most of the digest's cost and GC work.
+ * Hash one field's value, seeded by the field's rank and the value's length, into f1/f2 (two
+ * independent multiply-xorshift lanes over the UTF-16 code units, murmur3-finalised).
  */
-function digest16(text: string): Buffer {
-  const b = Buffer.allocUnsafe(16);
-  b.write(hash('md5', text, 'hex'), 'hex');
-  return b;
-}
-
-/**
- * 64-bit hash of a text (two independent 32-bit multiply-xorshift lanes over its UTF-16 code
- * units, murmur3 finalised), as 8 bytes. An event's identity only has to tell it apart from the
- * other events of its observation (identity determines the observation), a few to a few thousand
- * a day: 64 bits leave a collision chance far below one in a billion there, at a tenth of the cost
- * of a cryptographic digest on the hot path.
- */
-export function hash64(text: string): Buffer {
-  let h1 = 0x9e3779b9 ^ text.length;
-  let h2 = 0x85ebca6b ^ text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+function fieldHash(rank: number, t: string): void {
+  const seed = Math.imul(rank + 1, 0x27d4eb2f);
+  let h1 = (0x9e3779b9 ^ seed ^ t.length) | 0;
+  let h2 = (0x85ebca6b ^ seed ^ Math.imul(t.length, 0x165667b1)) | 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0xcc9e2d51);
     h1 = (h1 << 15) | (h1 >>> 17);
     h2 = Math.imul(h2 ^ c, 0x1b873593);
@@ -94,12 +53,8 @@ export function hash64(text: string): Buffer {
   }
   h1 ^= h2;
   h2 ^= h1;
-  h1 = fmix(h1);
-  h2 = fmix(h2);
-  const b = Buffer.allocUnsafe(8);
-  b.writeInt32BE(h1, 0);
-  b.writeInt32BE(h2, 4);
-  return b;
+  f1 = fmix(h1);
+  f2 = fmix(h2 ^ 0x5bd1e995);
 }
 
 function fmix(h: number): number {
@@ -110,9 +65,64 @@ function fmix(h: number): number {
   return x ^ (x >>> 16);
 }
 
-/** 8-byte identity of an event within its observation (see hash64). */
-export function eventId(e: Event): Buffer {
-  return hash64(identityText(e));
+/**
+ * An event's identity within its observation: 64 bits as an 8-character latin1 string.
+ *
+ * Each identity field (every harmonised field but `time.observation` and `raw`) is hashed on its
+ * own, seeded by its place in the schema and its length, and the field hashes are added lane by
+ * lane: the sum does not depend on the order the event's fields were set in, no value can imitate
+ * another field (a value is never concatenated with anything), and no canonical text is built
+ * (this replaced hashing a ~550-character "name, length, value" text per event: a third of the
+ * identity's cost was the field names). Identity only has to tell an event apart from the other
+ * events of its observation (identity determines the observation), a few to a few thousand a day:
+ * 64 bits leave a collision chance far below one in a billion there.
+ *
+ * Events without a source time add the UTC day they were observed: a list re-read on the same day
+ * folds, the same list tomorrow is a new sighting. `extra` is hashed as canonical JSON (keys sorted
+ * at every depth).
+ */
+export function eventId(e: Event): string {
+  let a1 = 0;
+  let a2 = 0;
+  const rec = e as Record<string, unknown>;
+  for (const k in rec) {
+    const r = RANK.get(k);
+    const v = rec[k];
+    if (r === undefined || v === undefined) continue;
+    fieldHash(r, typeof v === 'string' ? v : String(v));
+    a1 = (a1 + f1) | 0;
+    a2 = (a2 + f2) | 0;
+  }
+  if (e['time.source'] === undefined && e['time.observation'] !== undefined) {
+    fieldHash(DAY_RANK, String(e['time.observation']).slice(0, 10));
+    a1 = (a1 + f1) | 0;
+    a2 = (a2 + f2) | 0;
+  }
+  if (e.extra !== undefined) {
+    fieldHash(EXTRA_RANK, stableJson(e.extra));
+    a1 = (a1 + f1) | 0;
+    a2 = (a2 + f2) | 0;
+  }
+  return String.fromCharCode(
+    a1 >>> 24,
+    (a1 >>> 16) & 255,
+    (a1 >>> 8) & 255,
+    a1 & 255,
+    a2 >>> 24,
+    (a2 >>> 16) & 255,
+    (a2 >>> 8) & 255,
+    a2 & 255,
+  );
+}
+
+/**
+ * MD5 as a 16-byte Buffer cut from Node's shared pool: crypto's own Buffer output costs a fresh
+ * ArrayBuffer per digest, which is most of the digest's cost and GC work.
+ */
+function digest16(text: string): Buffer {
+  const b = Buffer.allocUnsafe(16);
+  b.write(hash('md5', text, 'hex'), 'hex');
+  return b;
 }
 
 export interface ObservationKey {
