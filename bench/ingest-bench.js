@@ -8,7 +8,7 @@
 //   options: --seed S, --via cli|function (default: cli when bin/accord.js exists),
 //            --format F (default shadowserver), --keep (keep the temporary files), --json
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,10 @@ const { values } = parseArgs({
     format: { type: 'string', default: 'shadowserver' },
     keep: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    // Every enricher on: run the file as a feed of a config with geo (bundled data), the sample
+    // constituency, every MISP warninglist of ../shared/data and taxonomy (`accord feeds run`).
+    enrich: { type: 'boolean', default: false },
+    workers: { type: 'string' },
   },
 });
 const sizes = values.rows.split(',').map((s) => Number(s.replace(/_/g, '')));
@@ -40,6 +44,33 @@ const fmt = (n) => Math.round(n).toLocaleString('en');
 log(
   `machine: ${cpus().length} cpu (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), node ${process.version}`,
 );
+/** A config with every enricher and one feed: the generated file. */
+function enrichedConfig(dir, csv, format) {
+  const lists = join(root, '../shared/data/misp/warninglists');
+  if (!existsSync(lists)) {
+    log(`--enrich needs the MISP warninglists in ${lists}`);
+    process.exit(2);
+  }
+  const file = join(dir, 'accord.yaml');
+  writeFileSync(
+    file,
+    [
+      'enrichment:',
+      '  - name: geo',
+      '  - name: constituency',
+      `    options: { file: ${JSON.stringify(join(root, 'samples/constituency/example.yaml'))} }`,
+      '  - name: warninglist',
+      `    options: { paths: ${JSON.stringify(lists)} }`,
+      '  - name: taxonomy',
+      'feeds:',
+      '  - name: bench',
+      `    source: ${JSON.stringify(csv)}`,
+      `    format: ${format}`,
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
 const results = [];
 for (const rows of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'accord-bench-'));
@@ -61,9 +92,33 @@ for (const rows of sizes) {
     );
 
     // 2. Ingest in a child process, measured from outside (wall time, peak RSS).
-    const cmd =
-      via === 'cli'
-        ? [process.execPath, cliPath, 'ingest', csv, '--format', values.format, '--db', db, '--json']
+    const workers = values.workers ? ['--workers', values.workers] : [];
+    const cmd = values.enrich
+      ? [
+          process.execPath,
+          cliPath,
+          'feeds',
+          'run',
+          '--config',
+          enrichedConfig(dir, csv, values.format),
+          '--db',
+          db,
+          '--json',
+          ...workers,
+        ]
+      : via === 'cli'
+        ? [
+            process.execPath,
+            cliPath,
+            'ingest',
+            csv,
+            '--format',
+            values.format,
+            '--db',
+            db,
+            '--json',
+            ...workers,
+          ]
         : [process.execPath, join(root, 'bench/ingest-child.js'), csv, db, values.format];
     const argv = hasTime ? ['/usr/bin/time', '-f', 'MAXRSS_KB=%M CPU_USER=%U CPU_SYS=%S', ...cmd] : cmd;
     t = performance.now();
@@ -73,7 +128,15 @@ for (const rows of sizes) {
       log(`ingest failed (exit ${r.status}):\n${r.stderr.slice(-4000)}`);
       process.exit(1);
     }
-    const summary = JSON.parse(r.stdout.trim().split('\n').pop());
+    let summary = JSON.parse(r.stdout.trim().split('\n').pop());
+    if (values.enrich) {
+      const feed = summary.feeds?.[0];
+      if (!feed || feed.status !== 'ok') {
+        log(`feed run failed: ${r.stdout.slice(-2000)}`);
+        process.exit(1);
+      }
+      summary = { ...feed, seconds: feed.seconds };
+    }
     const m = /MAXRSS_KB=(\d+)/.exec(r.stderr);
     const rssMiB = m ? Number(m[1]) / 1024 : summary.maxRssMiB;
     const cpuM = /CPU_USER=([\d.]+) CPU_SYS=([\d.]+)/.exec(r.stderr);

@@ -76,6 +76,11 @@ Environment:
     .option('-c, --config <file>', CONFIG_HELP)
     .option('--db <path>', DB_HELP)
     .option('--json', 'one JSON object {config, db, ok, failed, feeds: [{feed, status, read, new, ...}]}')
+    .option(
+      '--workers <n>',
+      'threads reading each file of 16 MiB or more whose format can be split; enrichers run in each (default: the CPUs, at most 2)',
+      positiveInt,
+    )
     .addHelpText(
       'after',
       `
@@ -111,6 +116,11 @@ ${EXIT_CODES_HELP}`,
       30,
     )
     .option('--max-parallel <n>', 'feeds running at the same time, at most', positiveInt, 4)
+    .option(
+      '--workers <n>',
+      'threads reading each file of 16 MiB or more whose format can be split; enrichers run in each (default: the CPUs, at most 2)',
+      positiveInt,
+    )
     .option('--for <duration>', 'stop after this long (e.g. 10m), to try a config out')
     .addHelpText(
       'after',

@@ -7,6 +7,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { CliError, EXIT, EXIT_CODES_HELP, type ExitCode } from './exit-codes.js';
 import { addFeedsCommand } from './feeds-command.js';
 import { registerKnowledge } from './knowledge-program.js';
+import { registerPartners, registerServe } from './partners-program.js';
+import { registerTaxii } from './taxii-program.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -118,7 +120,7 @@ ${EXIT_CODES_HELP}`,
 The summary reports read, new events, folded (duplicates already stored), quarantined, new
 observations, elapsed seconds and events/s; read = new + folded + quarantined always. With --json
 it is one JSON object with the keys status, read, new, folded, quarantined, newObservations,
-seconds, eventsPerSecond, source, feed, format, bytes, warnings, db.
+seconds, eventsPerSecond, threads, source, feed, format, bytes, warnings, db.
 Progress: a bar on a terminal, JSON log lines (pino) on standard error otherwise.
 Quarantined records are logged as file:line: reason (the first 20 of each input).
 Ingest is idempotent: the same input twice stores nothing new; an interrupted run re-run completes it.
@@ -330,6 +332,12 @@ ${EXIT_CODES_HELP}`,
   addFeedsCommand(program, run);
 
   registerKnowledge(program, run);
+
+  registerTaxii(program, run);
+
+  registerPartners(program, run);
+
+  registerServe(program, run);
 
   return program;
 }

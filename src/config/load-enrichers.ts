@@ -2,11 +2,13 @@
  * Start the enrichers of `enrichment:` in config order. Loading their data is the slow part
  * (range tables, warninglists); problems in the data are warnings, as the enricher contract says.
  */
-import type { EnricherInstance } from '../components/enrichers/contract.js';
+import type { EnricherInstance, EnricherSpec } from '../components/enrichers/contract.js';
 import type { AccordConfig } from './accord-config.js';
 
 export interface LoadedEnrichers {
   readonly instances: readonly EnricherInstance[];
+  /** How to start the same enrichers (those that loaded, in order) in an ingest's worker threads. */
+  readonly specs: readonly EnricherSpec[];
   /** Each prefixed with `enrichment[i] (name)`. */
   readonly warnings: readonly string[];
 }
@@ -22,6 +24,7 @@ export async function loadEnrichers(config: AccordConfig): Promise<LoadedEnriche
     }),
   );
   const instances: EnricherInstance[] = [];
+  const specs: EnricherSpec[] = [];
   const warnings: string[] = [];
   for (const l of loads) {
     const where = `enrichment[${l.i}] (${l.name})`;
@@ -30,7 +33,17 @@ export async function loadEnrichers(config: AccordConfig): Promise<LoadedEnriche
       continue;
     }
     instances.push(l.load.instance);
+    const entry = config.enrichment[l.i];
+    if (entry) {
+      const snapshot = l.load.instance.snapshot?.();
+      specs.push({
+        name: entry.name,
+        options: entry.options,
+        baseDir: config.baseDir,
+        ...(snapshot !== undefined ? { snapshot } : {}),
+      });
+    }
     for (const w of l.load.warnings) warnings.push(`${where}: ${w}`);
   }
-  return { instances, warnings };
+  return { instances, specs, warnings };
 }

@@ -21,6 +21,15 @@
  *     retry_delay: 10s                 # first back-off; doubles per try, jittered, at most 5 min
  *     enabled: true
  * ```
+ *
+ * A partner's TAXII 2.1 collection is a source too (src/taxii/client/taxii-feed.ts): STIX objects
+ * go to the knowledge store, so format, parser, tlp and the event settings do not apply to it.
+ *
+ * ```yaml
+ *   - name: cert-xx-indicators
+ *     source: { taxii: { partner: cert-xx, collection: 91a7b528-80eb-42ed-a74d-c6fbd5a26116 } }
+ *     schedule: every 1h              # timeout, retries and retry_delay apply too
+ * ```
  */
 import { isAbsolute, resolve } from 'node:path';
 import { checkFieldValue } from '../cli/feed-config.js';
@@ -39,7 +48,16 @@ export type FeedSource =
       /** Absolute: relative patterns are read from the config file's folder. */
       readonly resolved: string;
     }
-  | { readonly kind: 'url'; readonly url: string; readonly host: string };
+  | { readonly kind: 'url'; readonly url: string; readonly host: string }
+  | {
+      readonly kind: 'taxii';
+      /** The partner (accord partners) whose TAXII server is pulled. */
+      readonly partner: string;
+      /** Its collection (default: the partner's pull collection). */
+      readonly collection?: string;
+      /** The local collection (default: the partner's inbox collection here). */
+      readonly into?: string;
+    };
 
 export interface FeedDefinition {
   readonly name: string;
@@ -128,9 +146,53 @@ function fields(v: unknown, path: string, p: Problems): RawFields | undefined {
   return good ? (v as RawFields) : undefined;
 }
 
+const TAXII_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const PARTNER = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function taxiiSource(v: Record<string, unknown>, path: string, p: Problems): FeedSource | undefined {
+  if (!checkKeys(v, ['taxii'], path, p)) return undefined;
+  const t = v.taxii;
+  const tp = at(path, 'taxii');
+  if (!isPlainObject(t)) {
+    p.add(tp, 'expected { partner: NAME, collection: ID } (collection and into are optional)');
+    return undefined;
+  }
+  const before = p.list.length;
+  checkKeys(t, ['partner', 'collection', 'into'], tp, p);
+  if (typeof t.partner !== 'string' || !PARTNER.test(t.partner))
+    p.add(at(tp, 'partner'), `${show(t.partner)} is not a partner name (lower-case letters, digits, dashes)`);
+  for (const k of ['collection', 'into'] as const)
+    if (t[k] !== undefined && (typeof t[k] !== 'string' || !TAXII_ID.test(t[k])))
+      p.add(at(tp, k), `${show(t[k])} is not a TAXII collection id`);
+  if (p.list.length > before) return undefined;
+  return {
+    kind: 'taxii',
+    partner: t.partner as string,
+    ...(t.collection !== undefined ? { collection: t.collection as string } : {}),
+    ...(t.into !== undefined ? { into: t.into as string } : {}),
+  };
+}
+
+/** Keys that say how to read events, meaningless for STIX objects from a TAXII source. */
+const NOT_FOR_TAXII = [
+  'format',
+  'parser',
+  'tlp',
+  'classification',
+  'defaults',
+  'overrides',
+  'keep_raw',
+  'keep_events',
+  'max_bytes',
+] as const;
+
 function source(v: unknown, path: string, ctx: FeedContext, p: Problems): FeedSource | undefined {
+  if (isPlainObject(v)) return taxiiSource(v, path, p);
   if (typeof v !== 'string' || v.trim() === '') {
-    p.add(path, 'expected a file path, a glob (drops/*.csv) or an http(s) URL');
+    p.add(
+      path,
+      'expected a file path, a glob (drops/*.csv), an http(s) URL or { taxii: { partner, collection } }',
+    );
     return undefined;
   }
   const s = v.trim();
@@ -191,6 +253,13 @@ export function validateFeed(
     ...FEED_DEFAULTS,
   };
   if (raw.provider !== undefined) out.provider = nonEmpty(raw.provider, at(path, 'provider'), p);
+  if (src?.kind === 'taxii')
+    for (const k of NOT_FOR_TAXII)
+      if (raw[k] !== undefined)
+        p.add(
+          at(path, k),
+          'does not apply to a TAXII source (STIX objects are stored as they come, with their own markings)',
+        );
 
   if (raw.format !== undefined) {
     const f = raw.format;

@@ -9,7 +9,7 @@
  * failed part-way keeps what it stored; the next try reads the whole source again and the events
  * already stored fold (ingest is idempotent), so nothing is counted twice in the store.
  */
-import type { EnricherInstance } from '../components/enrichers/contract.js';
+import type { EnricherInstance, EnricherSpec } from '../components/enrichers/contract.js';
 import type { ByteSource } from '../components/sources/file-source.js';
 import type { IngestOptions, IngestProgress, IngestSummary } from '../pipeline/ingest.js';
 import type { FeedState, QuarantineInput, Store } from '../storage/store.js';
@@ -22,6 +22,10 @@ export interface FeedRunDeps {
   readonly allowHost: (host: string) => boolean;
   /** Run on every event, in order, once ingest() takes them (see run-feed's ingest call). */
   readonly enrichers?: readonly EnricherInstance[];
+  /** How worker threads start the same enrichers (src/config/load-enrichers.ts). */
+  readonly enricherSpecs?: readonly EnricherSpec[];
+  /** Threads per large splittable file (IngestOptions.workers; default 1). */
+  readonly workers?: number;
   /** Stop: the current input stops between chunks (what was read is kept), no more tries. */
   readonly signal?: AbortSignal;
   readonly now?: () => number;
@@ -34,6 +38,8 @@ export interface FeedRunDeps {
   readonly onQuarantine?: (feed: string, q: QuarantineInput) => void;
   /** Tries that failed and will be tried again, with the wait. */
   readonly onRetry?: (feed: string, info: { attempt: number; error: string; delayMs: number }) => void;
+  /** For TAXII sources: the knowledge store and the partners (src/taxii/client/taxii-feed.ts). */
+  readonly taxii?: import('../taxii/client/taxii-feed.js').TaxiiFeedDeps;
 }
 
 export interface InputResult {
@@ -98,6 +104,8 @@ async function ingestSource(feed: FeedDefinition, source: ByteSource, deps: Feed
     ...(deps.onProgress ? { onProgress: (p: IngestProgress) => deps.onProgress?.(feed.name, p) } : {}),
     ...(deps.onQuarantine ? { onQuarantine: (q: QuarantineInput) => deps.onQuarantine?.(feed.name, q) } : {}),
     ...(deps.enrichers && deps.enrichers.length > 0 ? { enrichers: deps.enrichers } : {}),
+    ...(deps.enricherSpecs ? { enricherSpecs: deps.enricherSpecs } : {}),
+    ...(deps.workers ? { workers: deps.workers } : {}),
   };
   try {
     return { kind: 'ok', summary: await ingest(options) };
@@ -108,6 +116,10 @@ async function ingestSource(feed: FeedDefinition, source: ByteSource, deps: Feed
 }
 
 export async function runFeed(feed: FeedDefinition, deps: FeedRunDeps): Promise<FeedRunResult> {
+  if (feed.source.kind === 'taxii') {
+    const { runTaxiiFeed } = await import('../taxii/client/taxii-feed.js');
+    return runTaxiiFeed(feed, deps);
+  }
   const now = deps.now ?? Date.now;
   const started = now();
   const t0 = performance.now();
@@ -165,7 +177,7 @@ export async function runFeed(feed: FeedDefinition, deps: FeedRunDeps): Promise<
             : `${failed.length} of ${inputs.length} files failed; first: ${failed[0]?.error}`;
       }
     }
-  } else {
+  } else if (feed.source.kind === 'url') {
     const { fetchHttp } = await import('../components/sources/http-source.js');
     const url = feed.source.url;
     const same = previous?.httpUrl === url;

@@ -31,12 +31,27 @@ export const TIMESTAMP =
 export function timestampMicros(text: string): number | undefined {
   const m = TIMESTAMP.exec(text);
   if (!m) return undefined;
-  const ms = Date.parse(`${text.slice(0, 19)}Z`);
-  if (Number.isNaN(ms)) return undefined;
-  // Date.parse accepts Feb 30; STIX does not: check the date round-trips.
-  if (new Date(ms).toISOString().slice(0, 10) !== text.slice(0, 10)) return undefined;
+  // A leap second (":60") is no instant Date can hold; as before, it is not read.
+  if (m[6] === '60') return undefined;
+  const day = dayStartMs(text.slice(0, 10));
+  if (day === undefined) return undefined;
+  const ms = day + ((Number(m[4]) * 60 + Number(m[5])) * 60 + Number(m[6])) * 1000;
   const frac = (m[7] ?? '.').slice(1).padEnd(6, '0').slice(0, 6);
   return ms * 1000 + Number(frac);
+}
+
+/** Days already read (imports see the same few days in every object): no Date per timestamp. */
+const DAY_STARTS = new Map<string, number>();
+
+function dayStartMs(date: string): number | undefined {
+  const known = DAY_STARTS.get(date);
+  if (known !== undefined) return known;
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  // Date.parse accepts Feb 30; STIX does not: check the date round-trips.
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date) return undefined;
+  if (DAY_STARTS.size >= 4096) DAY_STARTS.clear();
+  DAY_STARTS.set(date, ms);
+  return ms;
 }
 
 /** Epoch ms as a STIX timestamp with millisecond precision ("2026-11-01T10:00:00.000Z"). */

@@ -10,6 +10,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import type { EnricherInstance, EnricherSpec } from '../components/enrichers/contract.js';
+import { enricherByName } from '../components/enrichers/registry.js';
 import type { ParseOutcome, ParserInstance, RawLine } from '../components/parsers/contract.js';
 import { parserByName } from '../components/parsers/registry.js';
 import { readLines } from '../components/sources/lines.js';
@@ -38,6 +40,8 @@ export interface WorkerJob {
   readonly batchSize: number;
   readonly maxObservations: number;
   readonly maxLineBytes?: number;
+  /** Enrichers to start in the worker (the run's, in order); their load warnings were reported by the run. */
+  readonly enrichers: readonly EnricherSpec[];
 }
 
 /** An observation delta made plain for postMessage (the key class and its lazy digest do not clone). */
@@ -67,8 +71,14 @@ export type WorkerMessage =
     }
   | { readonly kind: 'error'; readonly message: string };
 
-/** Flushes a worker may have posted and not yet seen written: bounds what waits in memory. */
-const MAX_IN_FLIGHT = 4;
+/**
+ * Flushes a worker may have posted and not yet seen written: bounds what waits in memory. Two:
+ * one being written and one ready. As the store grows its writes slow down and the workers get
+ * ahead; with four, the main thread held up to eight flushes and peak RSS grew with the input
+ * (4 M rows: 470 MiB against 380 MiB for 1 M); with two it does not, at the same speed, since a
+ * deeper queue cannot make a slower writer faster (BENCHMARKS.md).
+ */
+const MAX_IN_FLIGHT = 2;
 
 /**
  * Read one part. `post` hands a flush to the writer; `written` resolves when the writer has
@@ -136,7 +146,7 @@ export async function runPart(
     feed: job.feed,
     startedAt: job.startedAt,
     feedName: () => job.feedName,
-    enrichers: [],
+    enrichers: await startEnrichers(job.enrichers),
     folder,
     quarantine: addQuarantine,
   });
@@ -160,6 +170,22 @@ export async function runPart(
   }
   stage.end();
   await flush();
+}
+
+/**
+ * Start the run's enrichers in this thread: from the loaded data the main thread handed over
+ * (snapshot) when the enricher can, else by loading it from its registry name and options.
+ */
+async function startEnrichers(specs: readonly EnricherSpec[]): Promise<EnricherInstance[]> {
+  return Promise.all(
+    specs.map(async (s) => {
+      const def = enricherByName(s.name);
+      if (!def) throw new Error(`unknown enricher ${s.name}`);
+      const ctx = { baseDir: s.baseDir };
+      if (s.snapshot !== undefined && def.restore) return def.restore(s.snapshot, s.options, ctx);
+      return (await def.create(s.options, ctx)).instance;
+    }),
+  );
 }
 
 if (parentPort && workerData && (workerData as { accordIngestWorker?: unknown }).accordIngestWorker) {

@@ -4,7 +4,7 @@
  * `read = new + folded + quarantined` holds for every run, by construction.
  */
 import { basename, extname } from 'node:path';
-import type { EnricherInstance } from '../components/enrichers/contract.js';
+import type { EnricherInstance, EnricherSpec } from '../components/enrichers/contract.js';
 import type { ParseOutcome, ParserDefinition, ParserInstance } from '../components/parsers/contract.js';
 import { PARSERS, parserByName } from '../components/parsers/registry.js';
 import type { ByteSource } from '../components/sources/file-source.js';
@@ -64,11 +64,17 @@ export interface IngestOptions {
    */
   readonly enrichers?: readonly EnricherInstance[];
   /**
+   * How worker threads start the same enrichers (instances cannot cross threads; each worker loads
+   * its own from these, src/config/load-enrichers.ts gives both). Without it, a run with enrichers
+   * stays on one thread.
+   */
+  readonly enricherSpecs?: readonly EnricherSpec[];
+  /**
    * Threads reading the input (default 1). With 2 or more, a regular file of at least 16 MiB whose
    * parser can start mid-file (ParserDefinition.splittable) is split at line boundaries and read
    * by that many worker threads; the store ends up as a one-thread run leaves it (observations,
    * counts, identities, quarantine), only the order of stored rows may differ. Otherwise, and
-   * for now whenever enrichers are given (their instances cannot cross threads), one thread.
+   * when enrichers are given without `enricherSpecs`, one thread.
    */
   readonly workers?: number;
   /** Smallest file split among workers (default 16 MiB: below, starting threads costs more than it gains). */
@@ -81,6 +87,8 @@ export interface IngestSummary extends IngestProgress {
   readonly format: string;
   readonly newObservations: number;
   readonly eventsPerSecond: number;
+  /** Threads that read the input: 1, or the workers the file was split among. */
+  readonly threads: number;
   readonly warnings: readonly string[];
 }
 
@@ -222,10 +230,17 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     quarantine: addQuarantine,
   });
 
-  // Several threads: only for a plain file, a parser that can start mid-file, and no enrichers.
-  // A file that cannot be split is read by one thread, as without the option (not a problem).
+  // Several threads: only for a plain file, a parser that can start mid-file, and enrichers that
+  // workers can start themselves. A file that cannot be split is read by one thread, as without
+  // the option (not a problem).
+  const workerEnrichers = enrichers.length === 0 ? [] : cloneableSpecs(opts.enricherSpecs, enrichers.length);
   let split: SplitPlan | undefined;
-  if ((opts.workers ?? 1) > 1 && src.path !== undefined && src.size !== undefined && enrichers.length === 0) {
+  if (
+    (opts.workers ?? 1) > 1 &&
+    src.path !== undefined &&
+    src.size !== undefined &&
+    workerEnrichers !== undefined
+  ) {
     const p = await planSplit(src.path, src.size, parser, opts.workers ?? 1, opts.splitMinBytes);
     if (typeof p !== 'string') {
       // A separate instance reads the header: the feed name as the one-thread run resolves it (the
@@ -269,6 +284,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
           // Workers hand over smaller batches, so the main thread writes while they read on.
           batchSize: Math.min(batchSize, WORKER_BATCH),
           maxObservations: MAX_OBSERVATIONS,
+          enrichers: workerEnrichers ?? [],
           ...(opts.maxLineBytes ? { maxLineBytes: opts.maxLineBytes } : {}),
         },
         writePart,
@@ -312,6 +328,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     format: parser.name,
     newObservations: totals.newObservations,
     eventsPerSecond: seconds > 0 ? Math.round((totals.read + stage.read) / seconds) : 0,
+    threads: split === undefined ? 1 : split.splits.length + 1,
     warnings,
   };
   if (runId === undefined && (error || totals.read + stage.read > 0))
@@ -327,4 +344,22 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     });
   if (error) throw Object.assign(error as Error, { summary });
   return summary;
+}
+
+/**
+ * The enricher specs workers can start, when they describe every enricher of the run and their
+ * options clone to another thread (plain data; snapshots are plain by contract); undefined
+ * otherwise (the run stays on one thread).
+ */
+function cloneableSpecs(
+  specs: readonly EnricherSpec[] | undefined,
+  count: number,
+): readonly EnricherSpec[] | undefined {
+  if (specs === undefined || specs.length !== count) return undefined;
+  try {
+    structuredClone(specs.map((s) => s.options));
+    return specs;
+  } catch {
+    return undefined;
+  }
 }

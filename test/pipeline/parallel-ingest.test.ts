@@ -5,10 +5,12 @@
  * The input has duplicates across the whole file, bad rows, invalid UTF-8, a stray quote and
  * quoted fields spanning lines, so split points must avoid open records.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { EnricherInstance, EnricherSpec } from '../../src/components/enrichers/contract.js';
+import { enricherByName } from '../../src/components/enrichers/registry.js';
 import { intelmqJsonl } from '../../src/components/parsers/intelmq-jsonl/index.js';
 import { shadowserver } from '../../src/components/parsers/shadowserver/index.js';
 import { fileSource } from '../../src/components/sources/file-source.js';
@@ -64,7 +66,13 @@ interface Snapshot {
   readonly quarantine: unknown[];
 }
 
-async function run(path: string, workers: number, extra: { keepEvents?: boolean } = {}): Promise<Snapshot> {
+interface RunExtra {
+  readonly keepEvents?: boolean;
+  readonly enrichers?: readonly EnricherInstance[];
+  readonly enricherSpecs?: readonly EnricherSpec[];
+}
+
+async function run(path: string, workers: number, extra: RunExtra = {}): Promise<Snapshot> {
   const db = join(dir, `w${workers}-${Math.random().toString(36).slice(2)}.db`);
   const store = openSqliteStore(db);
   try {
@@ -76,13 +84,17 @@ async function run(path: string, workers: number, extra: { keepEvents?: boolean 
       splitMinBytes: 1,
       batchSize: 1000, // many flushes per part: the writer acks, the workers wait
       ...(extra.keepEvents ? { feed: { keepEvents: true } } : {}),
+      ...(extra.enrichers ? { enrichers: extra.enrichers } : {}),
+      ...(extra.enricherSpecs ? { enricherSpecs: extra.enricherSpecs } : {}),
     });
+    expect(s.threads).toBe(workers === 1 || (extra.enrichers && !extra.enricherSpecs) ? 1 : workers);
     expect(s.read).toBe(s.new + s.folded + s.quarantined);
     const observations = (
       store.db
         .prepare(
           `SELECT hex(key) AS key, type, source, destination_ip, destination_port, malware, day, count, first_seen,
-             last_seen, feed, src_cc, src_asn, dst_cc, dst_asn, tlp, ids FROM observations ORDER BY key`,
+             last_seen, feed, src_cc, src_asn, src_org, src_scope, dst_cc, dst_asn, dst_org, dst_scope, warninglist,
+             tlp, ids FROM observations ORDER BY key`,
         )
         .all() as Array<Record<string, unknown> & { ids: Buffer }>
     ).map(({ ids, ...o }) => {
@@ -97,7 +109,7 @@ async function run(path: string, workers: number, extra: { keepEvents?: boolean 
     const quarantine = store.db
       .prepare('SELECT id, feed, source, format, line, reason, field, raw, bytes FROM quarantine ORDER BY id')
       .all();
-    const { seconds, eventsPerSecond, ...summary } = s;
+    const { seconds, eventsPerSecond, threads: _threads, ...summary } = s;
     return {
       summary: { ...summary, events: (await store.counts()).events },
       observations,
@@ -172,5 +184,65 @@ describe('ingest with worker threads', () => {
     const one = await run(path, 1);
     expect(one.summary.quarantined).toBeGreaterThan(50);
     expect(await run(path, 2)).toEqual(one);
+  }, 60_000);
+
+  it('runs the enrichers in the workers, from the data the main thread loaded (same store as one thread)', async () => {
+    // Geo from small range files (one disagrees with the feed's dst_geo, so extra records it),
+    // the sample constituency, a warninglist and taxonomy: every kind of enricher.
+    const country = join(dir, 'country.csv');
+    writeFileSync(
+      country,
+      '198.51.100.0,198.51.100.255,CN\n203.0.113.0,203.0.113.24,DE\n2001:db8::,2001:db8::ffff,CN\n',
+    );
+    const asn = join(dir, 'asn.csv');
+    writeFileSync(
+      asn,
+      '203.0.113.0,203.0.113.255,64511,EXAMPLE-NET\n2001:db8::,2001:db8::ffff,64496,EXAMPLE-TEL\n',
+    );
+    const wl = join(dir, 'wl');
+    mkdirSync(wl, { recursive: true });
+    writeFileSync(
+      join(wl, 'list.json'),
+      JSON.stringify({
+        name: 'test list',
+        version: 1,
+        description: 'two C2 addresses',
+        type: 'cidr',
+        matching_attributes: ['ip-dst'],
+        list: ['203.0.113.7/32', '203.0.113.14/32'],
+      }),
+    );
+    const entries: Array<[string, Record<string, unknown>]> = [
+      ['geo', { country_csv: country, asn_csv: asn }],
+      ['constituency', { file: join(process.cwd(), 'samples/constituency/example.yaml') }],
+      ['warninglist', { paths: [wl] }],
+      ['taxonomy', {}],
+    ];
+    const instances: EnricherInstance[] = [];
+    const specs: EnricherSpec[] = [];
+    for (const [name, raw] of entries) {
+      const def = enricherByName(name);
+      const options = def?.parseOptions(raw);
+      if (!def || !options?.ok) throw new Error(`${name}: ${JSON.stringify(options)}`);
+      const load = await def.create(options.value, { baseDir: dir });
+      expect(load.warnings).toEqual([]);
+      instances.push(load.instance);
+      const snapshot = load.instance.snapshot?.();
+      specs.push({
+        name,
+        options: options.value,
+        baseDir: dir,
+        ...(snapshot !== undefined ? { snapshot } : {}),
+      });
+    }
+    expect(specs[0]?.snapshot).toBeDefined(); // geo hands its tables over instead of loading again
+    const one = await run(csv, 1, { keepEvents: true, enrichers: instances });
+    const facts = one.observations as Array<Record<string, unknown>>;
+    expect(facts.some((o) => o.src_org !== null)).toBe(true);
+    expect(facts.some((o) => o.warninglist !== 0)).toBe(true);
+    expect(JSON.stringify(one.events)).toContain('geo_disagreement');
+    expect(await run(csv, 2, { keepEvents: true, enrichers: instances, enricherSpecs: specs })).toEqual(one);
+    // Without specs, a run with enrichers stays on one thread (and still stores the same).
+    expect(await run(csv, 2, { keepEvents: true, enrichers: instances })).toEqual(one);
   }, 60_000);
 });

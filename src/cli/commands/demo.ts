@@ -4,6 +4,7 @@
  * `<file>.feed.json` ({format, parser, feed}, the same shape as `ingest --config`); files without
  * one are skipped. Ingest is idempotent, so a second start re-reads the samples and adds nothing.
  */
+
 import { createWriteStream, existsSync } from 'node:fs';
 import { readdir, rename } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -14,6 +15,7 @@ import { statsReport } from '../../reports/stats/report.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { loadFeedConfig } from '../feed-config.js';
 import { int, seconds } from '../format.js';
+import { boundHeapGrowth } from '../heap-budget.js';
 import { createReporter } from '../reporter.js';
 import { dbPath, openStore } from '../store-path.js';
 import { ingestOne, summaryJson } from './ingest.js';
@@ -76,6 +78,7 @@ export async function demoCommand(o: {
   json?: boolean;
   nationalRows?: number;
 }): Promise<ExitCode> {
+  boundHeapGrowth();
   const dir = o.samples ?? PACKAGE_SAMPLES;
   const db = dbPath(o.db);
   const reporter = await createReporter({ quiet: o.json === true });

@@ -2,12 +2,16 @@
  * `accord feeds list | run | watch`: the feeds declared in accord.yaml (src/config/), run now or
  * on their schedules, with their health kept in the store.
  */
+
+import { availableParallelism } from 'node:os';
 import type { AccordConfig } from '../../config/accord-config.js';
 import type { FeedDefinition } from '../../feeds/feed-definition.js';
 import type { FeedRunDeps, FeedRunResult } from '../../feeds/run-feed.js';
+import type { SqliteStore } from '../../storage/sqlite/sqlite-store.js';
 import type { FeedState, Store } from '../../storage/store.js';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
 import { int, oneLine, seconds } from '../format.js';
+import { boundHeapGrowth } from '../heap-budget.js';
 import { createReporter, type Reporter } from '../reporter.js';
 import { DEFAULT_DB, openStore } from '../store-path.js';
 import { QUARANTINE_LOG_CAP } from './ingest.js';
@@ -16,6 +20,8 @@ export interface FeedsOptions {
   readonly config?: string;
   readonly db?: string;
   readonly json?: boolean;
+  /** Threads per large file (feeds run/watch --workers). */
+  readonly workers?: number;
 }
 
 async function config(o: FeedsOptions): Promise<AccordConfig> {
@@ -30,7 +36,12 @@ function db(o: FeedsOptions, c: AccordConfig): string {
   return o.db ?? (process.env.ACCORD_DB || c.store.db || DEFAULT_DB);
 }
 
-const sourceText = (f: FeedDefinition) => (f.source.kind === 'url' ? f.source.url : f.source.pattern);
+const sourceText = (f: FeedDefinition) =>
+  f.source.kind === 'url'
+    ? f.source.url
+    : f.source.kind === 'taxii'
+      ? `taxii: ${f.source.partner}${f.source.collection ? ` ${f.source.collection}` : ''}`
+      : f.source.pattern;
 
 function feedJson(f: FeedDefinition, h: FeedState | undefined): Record<string, unknown> {
   return {
@@ -76,7 +87,7 @@ export async function feedsList(o: FeedsOptions): Promise<ExitCode> {
     const counts = h?.lastRead !== undefined ? `${int(h.lastRead)}/${int(h.lastQuarantined ?? 0)}` : '-';
     return [
       f.name,
-      f.format ?? '(detect)',
+      f.format ?? (f.source.kind === 'taxii' ? 'stix' : '(detect)'),
       f.schedule?.text ?? '(manual)',
       status,
       when(h?.lastSuccessAt),
@@ -99,6 +110,16 @@ export async function feedsList(o: FeedsOptions): Promise<ExitCode> {
   }
   process.stdout.write(`${out.join('\n')}\n`);
   return EXIT.ok;
+}
+
+/** The knowledge and partner stores TAXII feeds pull with, in the same SQLite file. */
+async function taxiiDeps(store: SqliteStore): Promise<NonNullable<FeedRunDeps['taxii']>> {
+  const [{ SqliteKnowledgeStore }, { SqlitePartnerStore }] = await Promise.all([
+    import('../../storage/knowledge/sqlite-knowledge-store.js'),
+    import('../../storage/partners/sqlite-partner-store.js'),
+  ]);
+  const partners = new SqlitePartnerStore(store.db);
+  return { knowledge: new SqliteKnowledgeStore(store.db), partner: (name) => partners.get(name) };
 }
 
 interface Runtime {
@@ -130,6 +151,9 @@ async function runtime(o: FeedsOptions, c: AccordConfig): Promise<Runtime> {
       store,
       allowHost: (h) => hostAllowed(c.allowedHosts, h),
       enrichers: enrichers.instances,
+      enricherSpecs: enrichers.specs,
+      workers: o.workers ?? Math.min(2, availableParallelism()),
+      ...(c.feeds.some((f) => f.source.kind === 'taxii') ? { taxii: await taxiiDeps(store) } : {}),
       onProgress: (_, p) => reporter.progress(p),
       onQuarantine: (feed, q) => {
         const n = logged.get(feed) ?? 0;
@@ -194,6 +218,7 @@ export function resultJson(r: FeedRunResult): Record<string, unknown> {
 }
 
 export async function feedsRun(names: readonly string[], o: FeedsOptions): Promise<ExitCode> {
+  boundHeapGrowth();
   const c = await config(o);
   for (const n of names)
     if (!c.feeds.some((f) => f.name === n))
@@ -252,6 +277,7 @@ export interface WatchOptions extends FeedsOptions {
 }
 
 export async function feedsWatch(o: WatchOptions): Promise<ExitCode> {
+  boundHeapGrowth();
   const c = await config(o);
   const { parseDuration } = await import('../../config/units.js');
   let forMs: number | undefined;

@@ -3,12 +3,14 @@
  * summary at the end (text, or one JSON object with --json). `read = new + folded + quarantined`
  * holds for every run: the pipeline counts every record into exactly one of them.
  */
+
 import { availableParallelism } from 'node:os';
 import type { FeedSettings, IngestSummary } from '../../pipeline/ingest.js';
 import type { QuarantineInput, Store } from '../../storage/store.js';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
 import { type FeedConfig, loadFeedConfig, parseSetPairs } from '../feed-config.js';
 import { int, seconds, table } from '../format.js';
+import { boundHeapGrowth } from '../heap-budget.js';
 import { openInput } from '../open-input.js';
 import { createReporter, type Reporter } from '../reporter.js';
 import { dbPath, openStore } from '../store-path.js';
@@ -156,6 +158,7 @@ export function summaryJson(
     ...(s.totalBytes !== undefined ? { totalBytes: s.totalBytes } : {}),
     seconds: Number(s.seconds.toFixed(3)),
     eventsPerSecond: s.eventsPerSecond,
+    threads: s.threads,
     warnings: s.warnings,
     db: extra.db,
     ...(extra.error ? { error: extra.error } : {}),
@@ -176,11 +179,12 @@ export function summaryText(s: IngestSummary, db: string | null): string {
     ],
     ['new observations', int(s.newObservations)],
     ['elapsed', seconds(s.seconds)],
-    ['events/s', int(s.eventsPerSecond)],
+    ['events/s', `${int(s.eventsPerSecond)}${s.threads > 1 ? `   (${s.threads} threads)` : ''}`],
   ])}`;
 }
 
 export async function ingestCommand(input: string, o: IngestCommandOptions): Promise<ExitCode> {
+  boundHeapGrowth();
   let config: FeedConfig = {};
   if (o.config) {
     const r = await loadFeedConfig(o.config);

@@ -15,6 +15,13 @@ import type { OptionDoc } from '../parsers/contract.js';
 export interface EnricherInstance {
   /** Return the enriched event (a new object), or the same object when nothing applies. */
   enrich(event: Event): Event;
+  /**
+   * The loaded data as plain values (structured-clone safe: typed arrays, arrays, plain objects),
+   * from which `EnricherDefinition.restore` rebuilds the instance in another thread without
+   * reading and parsing the files again (a parallel ingest's workers). Optional: an enricher
+   * without it is started in each worker with `create`.
+   */
+  snapshot?(): unknown;
 }
 
 export interface EnricherLoad {
@@ -34,6 +41,20 @@ export interface EnricherDefinition<O = unknown> {
   readonly options: readonly OptionDoc[];
   parseOptions(raw: Readonly<Record<string, unknown>>): { ok: true; value: O } | { ok: false; error: string };
   create(options: O, ctx: EnricherContext): Promise<EnricherLoad>;
+  /** Rebuild an instance from another instance's `snapshot()` (same options). */
+  restore?(snapshot: unknown, options: O, ctx: EnricherContext): Promise<EnricherInstance>;
+}
+
+/**
+ * How to start an enricher again elsewhere (a worker thread of a parallel ingest): its registry
+ * name, its parsed options (plain data) and the folder relative paths resolve against.
+ */
+export interface EnricherSpec {
+  readonly name: string;
+  readonly options: unknown;
+  readonly baseDir: string;
+  /** The loaded instance's snapshot, when it has one: workers restore from it instead of loading. */
+  readonly snapshot?: unknown;
 }
 
 /** An enricher of any options type, as held in the registry. */

@@ -121,4 +121,14 @@ describe('SQLite migrations', () => {
       check.close();
     }
   });
+
+  it('refuse a database that skipped a migration below its version, naming it', () => {
+    const path = newPath();
+    const db = new Database(path);
+    // Made by a build that had 1, 2 and 4 but not 3.
+    const without3 = MIGRATIONS.filter((m) => m.version !== 3 && m.version <= 4);
+    migrate(db, without3);
+    expect(() => migrate(db, MIGRATIONS.slice(0, 4))).toThrow(/at schema version 4 but never applied 3 \(/);
+    db.close();
+  });
 });

@@ -181,4 +181,102 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX events_id;
     `,
   },
+  {
+    version: 6,
+    name: 'statistics rollup: integer ids of hosts and C2 servers, fact cells, per-day chunks',
+    // See src/storage/sqlite/stats-rollup.ts: written with each new observation from now on, and
+    // built here for the observations already stored. `accord stats` reads it instead of the
+    // observations, so the wide covering index of version 2 (written with every new observation)
+    // gives way to one on (type, day) for the latest-day lookup. A chunk record is four
+    // little-endian uint32 (source cell, destination cell, host id, C2 id or 0), hence LE().
+    sql: `
+      CREATE TABLE stats_hosts (value TEXT PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE stats_c2s (value TEXT PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE stats_next (one INTEGER PRIMARY KEY CHECK (one = 1), host INTEGER NOT NULL, c2 INTEGER NOT NULL);
+      CREATE TABLE stats_src_cells (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
+        scope TEXT, cc TEXT, org TEXT, asn INTEGER);
+      CREATE TABLE stats_dst_cells (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,
+        scope TEXT, cc TEXT, asn INTEGER, malware TEXT, warn INTEGER NOT NULL);
+      CREATE TABLE stats_chunks (id INTEGER PRIMARY KEY, day TEXT NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL);
+      CREATE INDEX stats_chunks_day ON stats_chunks(day);
+
+      INSERT INTO stats_hosts(value, id)
+        SELECT source, row_number() OVER (ORDER BY source) FROM (SELECT DISTINCT source FROM observations
+          WHERE type IN ('infected-system', 'system-compromise'));
+      INSERT INTO stats_c2s(value, id)
+        SELECT destination_ip, row_number() OVER (ORDER BY destination_ip) FROM (SELECT DISTINCT destination_ip
+          FROM observations WHERE type = 'infected-system' AND destination_ip IS NOT NULL);
+      INSERT INTO stats_next(one, host, c2)
+        VALUES (1, (SELECT count(*) + 1 FROM stats_hosts), (SELECT count(*) + 1 FROM stats_c2s));
+      INSERT INTO stats_src_cells(key, type, scope, cc, org, asn)
+        SELECT DISTINCT json_array(type, scope, cc, org, asn), type, scope, cc, org, asn FROM (
+          SELECT type, src_scope AS scope, CASE WHEN src_scope IS NULL THEN src_cc END AS cc, src_org AS org,
+            CASE WHEN src_org IS NULL THEN src_asn END AS asn
+          FROM observations WHERE type IN ('infected-system', 'system-compromise'));
+      INSERT INTO stats_dst_cells(key, scope, cc, asn, malware, warn)
+        SELECT DISTINCT json_array(dst_scope, dst_cc, dst_asn, malware, warninglist <> 0),
+          dst_scope, dst_cc, dst_asn, malware, warninglist <> 0
+        FROM observations WHERE type = 'infected-system' AND destination_ip IS NOT NULL;
+      INSERT INTO stats_chunks(day, n, data)
+        SELECT day, count(*), unhex(group_concat(rec, '')) FROM (
+          SELECT o.day, h.id >> 16 AS part,
+            printf('%02x%02x%02x%02x', s.id & 255, (s.id >> 8) & 255, (s.id >> 16) & 255, (s.id >> 24) & 255)
+            || printf('%02x%02x%02x%02x', coalesce(d.id, 0) & 255, (coalesce(d.id, 0) >> 8) & 255,
+                 (coalesce(d.id, 0) >> 16) & 255, (coalesce(d.id, 0) >> 24) & 255)
+            || printf('%02x%02x%02x%02x', h.id & 255, (h.id >> 8) & 255, (h.id >> 16) & 255, (h.id >> 24) & 255)
+            || printf('%02x%02x%02x%02x', coalesce(c.id, 0) & 255, (coalesce(c.id, 0) >> 8) & 255,
+                 (coalesce(c.id, 0) >> 16) & 255, (coalesce(c.id, 0) >> 24) & 255) AS rec
+          FROM observations o
+          JOIN stats_hosts h ON h.value = o.source
+          JOIN stats_src_cells s ON s.key = json_array(o.type, o.src_scope,
+            CASE WHEN o.src_scope IS NULL THEN o.src_cc END, o.src_org, CASE WHEN o.src_org IS NULL THEN o.src_asn END)
+          LEFT JOIN stats_c2s c ON o.type = 'infected-system' AND c.value = o.destination_ip
+          LEFT JOIN stats_dst_cells d ON o.type = 'infected-system' AND o.destination_ip IS NOT NULL
+            AND d.key = json_array(o.dst_scope, o.dst_cc, o.dst_asn, o.malware, o.warninglist <> 0)
+          WHERE o.type IN ('infected-system', 'system-compromise'))
+        GROUP BY day, part;
+
+      DROP INDEX observations_stats;
+      CREATE INDEX observations_type_day ON observations(type, day);
+    `,
+  },
+  {
+    version: 7,
+    name: 'partners, their credentials (salted hashes only) and TAXII status resources',
+    // See src/storage/partners/sqlite-partner-store.ts. A credential's partner is NULL for the
+    // operator's (admin) credentials. taxii_status keeps what POST objects answered, for GET status.
+    sql: `
+      CREATE TABLE partners (
+        name TEXT PRIMARY KEY,
+        country TEXT NOT NULL,
+        identity_id TEXT NOT NULL,
+        inbox TEXT NOT NULL UNIQUE,
+        agreement TEXT NOT NULL,
+        remote TEXT,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      ) WITHOUT ROWID;
+
+      CREATE TABLE partner_credentials (
+        id TEXT PRIMARY KEY,
+        partner TEXT REFERENCES partners(name),
+        kind TEXT NOT NULL,
+        username TEXT,
+        label TEXT,
+        hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX partner_credentials_username ON partner_credentials(username);
+      CREATE INDEX partner_credentials_partner ON partner_credentials(partner);
+
+      CREATE TABLE taxii_status (
+        id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        json TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX taxii_status_created ON taxii_status(created_at);
+    `,
+  },
 ];

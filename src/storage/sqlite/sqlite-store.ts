@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { fold, newIds, type ObservationDelta } from '../../domain/fold.js';
 import type { Event } from '../../domain/schema/event.js';
+import { observationFacts } from '../observation-facts.js';
 import type {
   BatchResult,
   FeedState,
@@ -28,7 +29,9 @@ import type {
 } from '../store.js';
 import * as feedState from './feed-state.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
-import { factsRow, sqliteLatestDay, sqliteStatsFigures } from './stats-query.js';
+import { factsValues, sqliteLatestDay } from './stats-query.js';
+import { StatsRollupWriter } from './stats-rollup.js';
+import { rollupStatsFigures } from './stats-rollup-figures.js';
 
 /** When an event happened: time.source, else time.observation (epoch ms; 0 when neither parses). */
 export function seenAtOf(e: Event): number {
@@ -89,6 +92,19 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     throw new Error(
       `the database is at schema version ${current}, newer than this Accord knows (${latest}); upgrade Accord`,
     );
+  // A version below the latest applied one that never ran (a database made by a build that had a
+  // later migration but not this one) cannot be applied safely after it: say so, as Kysely's
+  // migrator does, instead of failing later on a missing table.
+  const done = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map(
+      (r) => r.version,
+    ),
+  );
+  const skipped = migrations.filter((m) => m.version < current && !done.has(m.version));
+  if (skipped.length > 0)
+    throw new Error(
+      `the database is at schema version ${current} but never applied ${skipped.map((m) => `${m.version} (${m.name})`).join(', ')}: it was made by a development build; re-create it (or apply the missing migration by hand)`,
+    );
   let applied = 0;
   for (const m of migrations) {
     if (m.version <= current) continue;
@@ -140,6 +156,7 @@ export class SqliteStore implements Store {
   private readonly updateObservation: Database.Statement;
   private readonly insertQuarantine: Database.Statement;
   private readonly write: (batch: FoldedBatch) => BatchResult;
+  private readonly rollup: StatsRollupWriter;
 
   constructor(
     readonly db: Database.Database,
@@ -160,7 +177,18 @@ export class SqliteStore implements Store {
     this.insertQuarantine = db.prepare(`
       INSERT INTO quarantine(id, at, feed, source, format, line, reason, field, raw, bytes)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`);
-    this.write = db.transaction((batch: FoldedBatch) => this.writeSync(batch));
+    this.rollup = new StatsRollupWriter(db);
+    const tx = db.transaction((batch: FoldedBatch) => this.writeSync(batch));
+    this.write = (batch) => {
+      try {
+        const r = tx(batch);
+        this.rollup.committed();
+        return r;
+      } catch (e) {
+        this.rollup.rolledBack();
+        throw e;
+      }
+    };
   }
 
   private writeSync(batch: FoldedBatch): BatchResult {
@@ -212,6 +240,8 @@ export class SqliteStore implements Store {
       const o = d.observation;
       const ids = Buffer.from(add.map((i) => d.ids[i]).join(''), 'latin1');
       if (stored === undefined) {
+        const facts = observationFacts(d.sample);
+        this.rollup.add(o, facts);
         this.insertObservation.run(
           o.key,
           o.type,
@@ -224,7 +254,7 @@ export class SqliteStore implements Store {
           d.first,
           d.last,
           // Statistics facts: set by the observation's first event (observation-facts.ts).
-          ...factsRow(d.sample),
+          ...factsValues(facts),
           ids,
           d.tlp,
           sampleRow.get(p) ?? null,
@@ -242,6 +272,7 @@ export class SqliteStore implements Store {
         );
       }
     }
+    this.rollup.flush(); // the statistics rollup of the new observations (stats-rollup.ts)
     const at = this.now();
     for (const q of batch.quarantine) {
       this.insertQuarantine.run(
@@ -388,7 +419,7 @@ export class SqliteStore implements Store {
   }
 
   async statsFigures(q: StatsQuery): Promise<PeriodFigures> {
-    return sqliteStatsFigures(this.db, q);
+    return rollupStatsFigures(this.db, q);
   }
 
   async latestDay(types: readonly string[]): Promise<string | undefined> {

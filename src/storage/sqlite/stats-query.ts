@@ -1,16 +1,21 @@
 /**
  * The SQLite side of `accord stats`: the observation facts written with each new observation,
- * and the period scan the statistics are computed from.
+ * and the period figures in SQL over the observations. The store answers `accord stats` from the
+ * rollup (stats-rollup.ts); this SQL is the reference the tests hold the rollup to (it scans
+ * every observation of the period with count(DISTINCT ...), seconds per million observations).
  */
 import type Database from 'better-sqlite3';
 import type { Event } from '../../domain/schema/event.js';
 import { COMPROMISED, INFECTED, ownerOf, sortC2, sortOwners } from '../../reports/stats/figures.js';
-import { observationFacts } from '../observation-facts.js';
+import { type ObservationFacts, observationFacts } from '../observation-facts.js';
 import type { OwnerCount, PeriodFigures, StatsQuery } from '../store.js';
 
 /** The facts columns of a new observation, in the order of the upsert's last ten parameters. */
 export function factsRow(e: Event): unknown[] {
-  const f = observationFacts(e);
+  return factsValues(observationFacts(e));
+}
+
+export function factsValues(f: ObservationFacts): unknown[] {
   return [
     f.feed,
     f.srcCc,
@@ -47,7 +52,7 @@ function ownerRows(rows: Array<{ org: string | null; asn: number | null; n: numb
   return sortOwners(rows.map((r) => ({ ...ownerOf(r.org, r.asn), count: r.n })));
 }
 
-/** The figures of one period, in SQL (the rules of src/reports/stats/figures.ts). */
+/** The figures of one period, in SQL (the rules of src/reports/stats/figures.ts): the reference. */
 export function sqliteStatsFigures(db: Database.Database, q: StatsQuery): PeriodFigures {
   const p = { since: q.since, until: q.until, country: q.country ?? null };
   const infected = { ...p, type: INFECTED };

@@ -6,12 +6,19 @@ import { readFile } from 'node:fs/promises';
 import { coverCidr4, coverCidr6 } from '../ranges/cidr-cover.js';
 import { wordsToBigInt } from '../ranges/ip-words.js';
 import { loadRangeCsv, RowError } from '../ranges/range-csv.js';
-import { type RangeTable, RangeTableBuilder } from '../ranges/range-table.js';
-import { AS_NAME_MAX, type AsnData, type AsnHit, type CountryData, type IpKey } from './geo-data.js';
+import { RangeTable, RangeTableBuilder } from '../ranges/range-table.js';
+import {
+  AS_NAME_MAX,
+  type AsnData,
+  type AsnHit,
+  type CountryData,
+  type DataSnapshot,
+  type IpKey,
+} from './geo-data.js';
 
 const COUNTRY = /^[A-Z]{2}$/;
 
-interface AsnValue {
+export interface AsnValue {
   readonly asn: number;
   readonly name: string | undefined;
 }
@@ -60,15 +67,26 @@ export async function loadCountryCsv(
     },
     warn,
   );
+  return countryFromTable(files.join(', '), table);
+}
+
+/** Country data over a loaded (or restored) range table. */
+export function countryFromTable(label: string, table: RangeTable<string>): CsvCountryData {
   return {
-    label: files.join(', '),
+    label,
     table,
     hasV4: table.size4 > 0,
     hasV6: table.size6 > 0,
+    snapshot: { kind: 'ranges', label, table },
     country(key: IpKey) {
       return key.version === 4 ? table.get4(key.v4) : table.get6(key.v6);
     },
   };
+}
+
+/** A range table again from a snapshot's arrays (see DataSnapshot). */
+export function tableFromSnapshot<V>(s: Extract<DataSnapshot, { kind: 'ranges' }>['table']): RangeTable<V> {
+  return new RangeTable<V>(s.starts4, s.ends4, s.vals4, s.starts6, s.ends6, s.vals6, s.values as V[]);
 }
 
 export async function loadAsnCsv(files: readonly string[], warn: (m: string) => void): Promise<AsnData> {
@@ -92,11 +110,17 @@ export async function loadAsnCsv(files: readonly string[], warn: (m: string) => 
     },
     warn,
   );
+  return asnFromTable(files.join(', '), table);
+}
+
+/** ASN data over a loaded (or restored) range table. */
+export function asnFromTable(label: string, table: RangeTable<AsnValue>): AsnData {
   const networks4 = new Array<string | undefined>(table.size4);
   return {
-    label: files.join(', '),
+    label,
     hasV4: table.size4 > 0,
     hasV6: table.size6 > 0,
+    snapshot: { kind: 'ranges', label, table },
     asn(key: IpKey): AsnHit | undefined {
       if (key.version === 4) {
         const r = table.find4(key.v4);

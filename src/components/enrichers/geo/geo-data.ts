@@ -19,7 +19,26 @@ interface DataInfo {
   readonly label: string;
   readonly hasV4: boolean;
   readonly hasV6: boolean;
+  /** What another thread needs to rebuild this data without parsing files again (plain values). */
+  readonly snapshot: DataSnapshot;
 }
+
+/** Range tables travel as their arrays; an mmdb file is opened again (reading it is cheap). */
+export type DataSnapshot =
+  | {
+      readonly kind: 'ranges';
+      readonly label: string;
+      readonly table: {
+        readonly starts4: Uint32Array;
+        readonly ends4: Uint32Array;
+        readonly vals4: Uint32Array;
+        readonly starts6: Uint32Array;
+        readonly ends6: Uint32Array;
+        readonly vals6: Uint32Array;
+        readonly values: readonly unknown[];
+      };
+    }
+  | { readonly kind: 'mmdb'; readonly file: string };
 
 export interface CountryData extends DataInfo {
   country(key: IpKey): string | undefined;

@@ -12,7 +12,7 @@ import type { Event } from '../../../domain/schema/event.js';
 import type { JsonValue } from '../../../domain/schema/field-types.js';
 import type { EnricherInstance } from '../contract.js';
 import { copy } from '../ranges/copy-event.js';
-import { type AsnData, type CountryData, newIpKey, setIpKey } from './geo-data.js';
+import { type AsnData, type CountryData, type DataSnapshot, newIpKey, setIpKey } from './geo-data.js';
 import type { Endpoint } from './options.js';
 
 /** Key in `extra` where disagreements between feed and data are recorded. */
@@ -36,6 +36,12 @@ function fieldsOf(p: Endpoint): EndpointFields {
   };
 }
 
+/** The geo enricher's loaded data as plain values (EnricherInstance.snapshot). */
+export interface GeoSnapshot {
+  readonly country: DataSnapshot | undefined;
+  readonly asn: DataSnapshot | undefined;
+}
+
 export interface GeoData {
   readonly country: CountryData | undefined;
   readonly asn: AsnData | undefined;
@@ -46,6 +52,7 @@ export function createGeoEnricher(data: GeoData, endpoints: readonly Endpoint[])
   const key = newIpKey();
   const { country, asn } = data;
   return {
+    snapshot: (): GeoSnapshot => ({ country: country?.snapshot, asn: asn?.snapshot }),
     enrich(event: Event): Event {
       const ev = event as Readonly<Record<string, unknown>>;
       let out: Record<string, unknown> | undefined;

@@ -2,11 +2,20 @@
  * The geo enricher: country code, AS number, AS name and routed network for source.* and
  * destination.*, offline, IPv4 and IPv6. See docs/enrichment.md.
  */
+
+import type { Result } from '../../../domain/result.js';
 import type { EnricherContext, EnricherDefinition, EnricherLoad } from '../contract.js';
-import { loadAsnCsv, loadCountryCsv } from './csv-data.js';
+import {
+  type AsnValue,
+  asnFromTable,
+  countryFromTable,
+  loadAsnCsv,
+  loadCountryCsv,
+  tableFromSnapshot,
+} from './csv-data.js';
 import { defaultAsnFiles, defaultCountryFiles } from './default-data.js';
-import type { AsnData, CountryData } from './geo-data.js';
-import { createGeoEnricher, type GeoData } from './geo-enricher.js';
+import type { AsnData, CountryData, DataSnapshot } from './geo-data.js';
+import { createGeoEnricher, type GeoData, type GeoSnapshot } from './geo-enricher.js';
 import { loadAsnMmdb, loadCountryMmdb } from './mmdb-data.js';
 import {
   type DataChoice,
@@ -81,4 +90,25 @@ export const geoEnricher: EnricherDefinition<GeoOptions> = {
     const { data, warnings } = await loadGeoData(options, ctx);
     return { instance: createGeoEnricher(data, options.endpoints), warnings };
   },
+  async restore(snapshot, options) {
+    const s = snapshot as GeoSnapshot;
+    const [country, asn] = await Promise.all([
+      restoreData(s.country, (t) => countryFromTable(t.label, tableFromSnapshot(t.table)), loadCountryMmdb),
+      restoreData(s.asn, (t) => asnFromTable(t.label, tableFromSnapshot<AsnValue>(t.table)), loadAsnMmdb),
+    ]);
+    return createGeoEnricher({ country, asn }, options.endpoints);
+  },
 };
+
+/** Data again from its snapshot: range tables from their arrays, an mmdb file opened again. */
+async function restoreData<D>(
+  s: DataSnapshot | undefined,
+  fromRanges: (s: Extract<DataSnapshot, { kind: 'ranges' }>) => D,
+  openMmdb: (file: string) => Promise<Result<D>>,
+): Promise<D | undefined> {
+  if (s === undefined) return undefined;
+  if (s.kind === 'ranges') return fromRanges(s);
+  const r = await openMmdb(s.file);
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}

@@ -87,6 +87,7 @@ export async function loadCountryMmdb(file: string): Promise<Result<CountryData>
     label: file,
     hasV4: true,
     hasV6,
+    snapshot: { kind: 'mmdb', file },
     country(key: IpKey) {
       if (key.version === 6 && !hasV6) return undefined;
       return countryOf(reader.get(key.text));
@@ -102,6 +103,7 @@ export async function loadAsnMmdb(file: string): Promise<Result<AsnData>> {
     label: file,
     hasV4: true,
     hasV6,
+    snapshot: { kind: 'mmdb', file },
     asn(key: IpKey) {
       if (key.version === 6 && !hasV6) return undefined;
       const [rec, len] = reader.getWithPrefixLength(key.text);
