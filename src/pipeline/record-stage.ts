@@ -169,7 +169,9 @@ export class RecordStage {
     const id = eventId(event);
     const observation = observationKey(event);
     let enriched = event;
-    for (const en of this.o.enrichers) enriched = en.enrich(enriched);
+    // The event is this stage's own (harmonise made it; identity and key are computed): enrichers
+    // may add to it in place.
+    for (const en of this.o.enrichers) enriched = en.enrich(enriched, true);
     return { id, event: enriched, observation, seenAt };
   }
 }

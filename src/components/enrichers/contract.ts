@@ -13,8 +13,13 @@ import type { Event } from '../../domain/schema/event.js';
 import type { OptionDoc } from '../parsers/contract.js';
 
 export interface EnricherInstance {
-  /** Return the enriched event (a new object), or the same object when nothing applies. */
-  enrich(event: Event): Event;
+  /**
+   * Return the enriched event, or the same object when nothing applies. Without `owned` the
+   * given event is never changed (a new object comes back). With `owned` the caller owns the
+   * event and nothing else refers to it (the pipeline's freshly harmonised events): the enricher
+   * may add to it in place and return it, saving a copy per enricher per event.
+   */
+  enrich(event: Event, owned?: boolean): Event;
   /**
    * The loaded data as plain values (structured-clone safe: typed arrays, arrays, plain objects),
    * from which `EnricherDefinition.restore` rebuilds the instance in another thread without

@@ -101,7 +101,7 @@ export function createConstituencyEnricher(
   };
 
   return {
-    enrich(event: Event): Event {
+    enrich(event: Event, owned = false): Event {
       const ev = event as Readonly<Record<string, unknown>>;
       let out: Record<string, unknown> | undefined;
       for (const f of eps) {
@@ -109,7 +109,7 @@ export function createConstituencyEnricher(
         if (!m) continue;
         const org = m.org?.id;
         if (ev[f.scope] === m.scope && ev[f.org] === org && ev[f.by] === m.by) continue;
-        out ??= copy(ev);
+        out ??= owned ? (ev as Record<string, unknown>) : copy(ev);
         out[f.scope] = m.scope;
         if (org === undefined) delete out[f.org];
         else out[f.org] = org;

@@ -47,13 +47,17 @@ export interface GeoData {
   readonly asn: AsnData | undefined;
 }
 
+/** An owned event is added to in place (EnricherInstance.enrich). */
+const same = (e: Readonly<Record<string, unknown>>): Record<string, unknown> => e as Record<string, unknown>;
+
 export function createGeoEnricher(data: GeoData, endpoints: readonly Endpoint[]): EnricherInstance {
   const eps = endpoints.map(fieldsOf);
   const key = newIpKey();
   const { country, asn } = data;
   return {
     snapshot: (): GeoSnapshot => ({ country: country?.snapshot, asn: asn?.snapshot }),
-    enrich(event: Event): Event {
+    enrich(event: Event, owned = false): Event {
+      const own = owned ? same : copy;
       const ev = event as Readonly<Record<string, unknown>>;
       let out: Record<string, unknown> | undefined;
       let disagree: Record<string, JsonValue> | undefined;
@@ -64,7 +68,7 @@ export function createGeoEnricher(data: GeoData, endpoints: readonly Endpoint[])
           const cc = country.country(key);
           if (cc !== undefined) {
             const have = ev[f.cc];
-            if (have === undefined) (out ??= copy(ev))[f.cc] = cc;
+            if (have === undefined) (out ??= own(ev))[f.cc] = cc;
             else if (have !== cc) (disagree ??= {})[f.cc] = cc;
           }
         }
@@ -75,17 +79,17 @@ export function createGeoEnricher(data: GeoData, endpoints: readonly Endpoint[])
             if (have !== undefined && have !== hit.asn) {
               (disagree ??= {})[f.asn] = hit.asn;
             } else {
-              if (have === undefined) (out ??= copy(ev))[f.asn] = hit.asn;
+              if (have === undefined) (out ??= own(ev))[f.asn] = hit.asn;
               if (hit.name !== undefined && ev[f.asName] === undefined)
-                (out ??= copy(ev))[f.asName] = hit.name;
+                (out ??= own(ev))[f.asName] = hit.name;
               if (hit.network !== undefined && ev[f.network] === undefined)
-                (out ??= copy(ev))[f.network] = hit.network;
+                (out ??= own(ev))[f.network] = hit.network;
             }
           }
         }
       }
       if (disagree) {
-        out ??= copy(ev);
+        out ??= own(ev);
         out.extra = {
           ...((ev.extra as Record<string, JsonValue> | undefined) ?? {}),
           [DISAGREEMENT_KEY]: disagree,

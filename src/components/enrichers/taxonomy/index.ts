@@ -71,29 +71,27 @@ export function taxonomyInstance(options: TaxonomyOptions): EnricherInstance {
     }
     return r;
   };
-  const fill = (e: Event, type: RsitType, identifier: string | undefined): Event => {
+  const fill = (e: Event, type: RsitType, identifier: string | undefined, owned: boolean): Event => {
     if (type === 'undetermined') return e;
-    const out: Record<string, unknown> = {
-      ...e,
-      'classification.type': type,
-      'classification.taxonomy': taxonomyOf(type),
-    };
+    const out: Record<string, unknown> = owned ? (e as Record<string, unknown>) : { ...e };
+    out['classification.type'] = type;
+    out['classification.taxonomy'] = taxonomyOf(type);
     if (identifier !== undefined && e['classification.identifier'] === undefined)
       out['classification.identifier'] = identifier;
     return out as Event;
   };
   return {
-    enrich(e: Event): Event {
+    enrich(e: Event, owned = false): Event {
       const given = e['classification.type'];
       if (given !== undefined && given !== 'undetermined') return e;
       const fr = feedRule(e['feed.name'] ?? '', e['feed.provider'] ?? '');
-      if (fr) return fill(e, fr.type, fr.identifier);
+      if (fr) return fill(e, fr.type, fr.identifier, owned);
       const family = e['malware.name'];
       if (family === undefined) return e;
       const rule = c.families.find((f) => f.family.test(family))?.rule;
       if (!rule) return e;
       const type = hasDestination(e) ? rule.withDestination : rule.withoutDestination;
-      return fill(e, type, options.identifierFromFamily ? family : undefined);
+      return fill(e, type, options.identifierFromFamily ? family : undefined, owned);
     },
   };
 }

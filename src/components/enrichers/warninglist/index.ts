@@ -99,7 +99,7 @@ export function warninglistInstance(matcher: WarninglistMatcher): EnricherInstan
     return uniq.map((i) => ids[i]).join(',');
   };
   return {
-    enrich(event: Event): Event {
+    enrich(event: Event, owned = false): Event {
       if (ids.length === 0) return event;
       let out: Record<string, unknown> | undefined;
       for (const side of SIDES) {
@@ -116,7 +116,7 @@ export function warninglistInstance(matcher: WarninglistMatcher): EnricherInstan
             matcher.match(isIpLiteral(host) ? side.kind : 'domain', host, hits);
         }
         if (hits.length > 0) {
-          out ??= { ...event };
+          out ??= owned ? (event as Record<string, unknown>) : { ...event };
           out[side.out] = names();
         }
       }
