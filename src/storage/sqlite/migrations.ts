@@ -279,4 +279,40 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX taxii_status_created ON taxii_status(created_at);
     `,
   },
+  {
+    version: 8,
+    name: 'observations as a rowid table with a unique index on the key',
+    // New observations arrive in random key order (the key is a digest). Keyed by it (WITHOUT
+    // ROWID), every insert lands on a random page of the whole table, and each batch's commit
+    // rewrites nearly one table page per new observation; as a rowid table the rows are appended
+    // and only the key index (16-byte entries, six times denser) takes random inserts. Measured:
+    // 286,000 inserts in batches of 7,000, 5.0 s -> 3.0 s (BENCHMARKS.md).
+    sql: `
+      CREATE TABLE observations_v8 (
+        rowid INTEGER PRIMARY KEY,
+        key BLOB NOT NULL,
+        type TEXT NOT NULL,
+        source TEXT NOT NULL,
+        destination_ip TEXT,
+        destination_port INTEGER,
+        malware TEXT,
+        day TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        first_seen INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        feed TEXT, src_cc TEXT, src_asn INTEGER, src_org TEXT, src_scope TEXT,
+        dst_cc TEXT, dst_asn INTEGER, dst_org TEXT, dst_scope TEXT,
+        warninglist INTEGER NOT NULL DEFAULT 0,
+        ids BLOB NOT NULL DEFAULT x'',
+        tlp INTEGER,
+        sample INTEGER
+      );
+      INSERT INTO observations_v8(key, type, source, destination_ip, destination_port, malware, day, count, first_seen, last_seen, feed, src_cc, src_asn, src_org, src_scope, dst_cc, dst_asn, dst_org, dst_scope, warninglist, ids, tlp, sample)
+        SELECT key, type, source, destination_ip, destination_port, malware, day, count, first_seen, last_seen, feed, src_cc, src_asn, src_org, src_scope, dst_cc, dst_asn, dst_org, dst_scope, warninglist, ids, tlp, sample FROM observations ORDER BY day, key;
+      DROP TABLE observations;
+      ALTER TABLE observations_v8 RENAME TO observations;
+      CREATE UNIQUE INDEX observations_key ON observations(key);
+      CREATE INDEX observations_type_day ON observations(type, day);
+    `,
+  },
 ];
