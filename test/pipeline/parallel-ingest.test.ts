@@ -236,6 +236,7 @@ describe('ingest with worker threads', () => {
       });
     }
     expect(specs[0]?.snapshot).toBeDefined(); // geo hands its tables over instead of loading again
+    expect(specs[2]?.snapshot).toBeDefined(); // and the warninglists their parsed lists
     const one = await run(csv, 1, { keepEvents: true, enrichers: instances });
     const facts = one.observations as Array<Record<string, unknown>>;
     expect(facts.some((o) => o.src_org !== null)).toBe(true);

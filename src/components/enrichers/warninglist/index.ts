@@ -90,6 +90,11 @@ const SIDES = [
 const isIpLiteral = (h: string) => h.includes(':') || /^\d+\.\d+\.\d+\.\d+$/.test(h);
 
 /** The enricher over a compiled matcher (exported for tests and benchmarks). */
+/** The loaded lists as plain values (EnricherInstance.snapshot). */
+interface WarninglistSnapshot {
+  readonly lists: readonly WarningList[];
+}
+
 export function warninglistInstance(matcher: WarninglistMatcher): EnricherInstance {
   const ids = matcher.lists.map((l) => l.id);
   const hits: number[] = [];
@@ -99,6 +104,8 @@ export function warninglistInstance(matcher: WarninglistMatcher): EnricherInstan
     return uniq.map((i) => ids[i]).join(',');
   };
   return {
+    // The parsed lists (plain data): a worker rebuilds the matcher without reading the files.
+    snapshot: (): WarninglistSnapshot => ({ lists: matcher.lists }),
     enrich(event: Event, owned = false): Event {
       if (ids.length === 0) return event;
       let out: Record<string, unknown> | undefined;
@@ -174,5 +181,11 @@ export const warninglist: EnricherDefinition<WarninglistOptions> = {
   async create(options, ctx): Promise<EnricherLoad> {
     const { matcher, warnings } = await loadWarninglists(options, ctx.baseDir);
     return { instance: warninglistInstance(matcher), warnings };
+  },
+  async restore(snapshot, options) {
+    const { lists } = snapshot as WarninglistSnapshot;
+    return warninglistInstance(
+      new WarninglistMatcher(lists, { honourMatchingAttributes: options.matchingAttributes }),
+    );
   },
 };
