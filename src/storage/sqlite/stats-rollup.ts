@@ -24,6 +24,8 @@ import type { ObservationFacts } from '../observation-facts.js';
 
 /** Bytes of one chunk record: source cell, destination cell, host id, C2 id (uint32 LE each). */
 export const RECORD_BYTES = 16;
+/** Host or C2 values looked up per statement. */
+const VALUES_PER_READ = 500;
 
 export interface SourceCell {
   readonly type: string;
@@ -71,8 +73,6 @@ export class StatsRollupWriter {
     | 'dstCell'
     | 'newSrc'
     | 'newDst'
-    | 'host'
-    | 'c2'
     | 'newHost'
     | 'newC2'
     | 'next'
@@ -81,7 +81,7 @@ export class StatsRollupWriter {
     Database.Statement
   >;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.st = {
       srcCell: db.prepare('SELECT id FROM stats_src_cells WHERE key = ?').pluck(),
       dstCell: db.prepare('SELECT id FROM stats_dst_cells WHERE key = ?').pluck(),
@@ -91,8 +91,6 @@ export class StatsRollupWriter {
       newDst: db.prepare(
         'INSERT INTO stats_dst_cells(key, scope, cc, asn, malware, warn) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      host: db.prepare('SELECT id FROM stats_hosts WHERE value = ?').pluck(),
-      c2: db.prepare('SELECT id FROM stats_c2s WHERE value = ?').pluck(),
       newHost: db.prepare('INSERT INTO stats_hosts(value, id) VALUES (?, ?)'),
       newC2: db.prepare('INSERT INTO stats_c2s(value, id) VALUES (?, ?)'),
       next: db.prepare('SELECT host, c2 FROM stats_next'),
@@ -165,13 +163,13 @@ export class StatsRollupWriter {
     const next = this.st.next.get() as { host: number; c2: number };
     const hostIds = this.ids(
       rows.map((r) => r.host),
-      this.st.host,
+      'stats_hosts',
       this.st.newHost,
       next.host,
     );
     const c2s: string[] = [];
     for (const r of rows) if (r.c2 !== null) c2s.push(r.c2);
-    const c2Ids = this.ids(c2s, this.st.c2, this.st.newC2, next.c2);
+    const c2Ids = this.ids(c2s, 'stats_c2s', this.st.newC2, next.c2);
     if (hostIds.next !== next.host || c2Ids.next !== next.c2) this.st.setNext.run(hostIds.next, c2Ids.next);
     const byDay = new Map<string, Row[]>();
     for (const r of rows) {
@@ -196,22 +194,39 @@ export class StatsRollupWriter {
   /** Ids of these values, new ones from `next` on (in sorted order: the dictionary B-tree is read in order). */
   private ids(
     values: string[],
-    find: Database.Statement,
+    table: 'stats_hosts' | 'stats_c2s',
     insert: Database.Statement,
     next: number,
   ): { of: Map<string, number>; next: number } {
     const of = new Map<string, number>();
     for (const v of values) of.set(v, 0);
     const sorted = [...of.keys()].sort();
+    // The ids already given, VALUES_PER_READ values per statement (per-statement overhead was as
+    // much as the lookup itself), then the new ones in order.
+    for (let i = 0; i < sorted.length; i += VALUES_PER_READ) {
+      const chunk = sorted.slice(i, i + VALUES_PER_READ);
+      for (const r of this.findIds(table, chunk.length).all(...chunk) as Array<{ value: string; id: number }>)
+        of.set(r.value, r.id);
+    }
     for (const v of sorted) {
-      let id = find.get(v) as number | undefined;
-      if (id === undefined) {
-        id = next++;
-        insert.run(v, id);
-      }
+      if (of.get(v) !== 0) continue;
+      const id = next++;
+      insert.run(v, id);
       of.set(v, id);
     }
     return { of, next };
+  }
+
+  /** `SELECT value, id FROM <table> WHERE value IN (n values)`, prepared once per table and n. */
+  private readonly findStatements = new Map<string, Database.Statement>();
+  private findIds(table: 'stats_hosts' | 'stats_c2s', n: number): Database.Statement {
+    const k = `${table}:${n}`;
+    let st = this.findStatements.get(k);
+    if (st === undefined) {
+      st = this.db.prepare(`SELECT value, id FROM ${table} WHERE value IN (${'?,'.repeat(n - 1)}?)`);
+      this.findStatements.set(k, st);
+    }
+    return st;
   }
 
   /** The transaction committed: its new cells may be cached. */

@@ -15,6 +15,7 @@
  */
 import { err, ok, type Result } from '../../domain/result.js';
 import { backoffDelay, sleep } from '../../feeds/backoff.js';
+import { timestampMicros } from '../../knowledge/stix.js';
 import type { RemoteAuth } from '../../partners/partner.js';
 import { authorizationHeader, type Env } from './auth.js';
 import { envelopeText, planEnvelopes } from './envelopes.js';
@@ -31,6 +32,7 @@ import type {
 } from './resources.js';
 import { retryAfterMs } from './retry-after.js';
 import { TaxiiError } from './taxii-error.js';
+import { isLoopbackHost, printable } from './untrusted.js';
 
 export interface RetryInfo {
   readonly method: string;
@@ -57,6 +59,16 @@ export interface TaxiiClientOptions {
   readonly maxWaitMs?: number;
   /** The largest answer body read, bytes (default 256 MiB). */
   readonly maxResponseBytes?: number;
+  /**
+   * The most objects one page may hold (default 10,000, and never fewer than the `limit` asked
+   * for): a page with more is a protocol error.
+   */
+  readonly maxObjectsPerPage?: number;
+  /**
+   * Allow a plain http:// API root on a host other than this machine (default false: TAXII 2.1
+   * requires HTTPS, and credentials would cross the network in clear).
+   */
+  readonly allowHttp?: boolean;
   /** Aborting stops the request under way and any wait. */
   readonly signal?: AbortSignal;
   /** For tests: the jitter of the back-off. */
@@ -77,7 +89,11 @@ const DEFAULTS = {
   retryDelayMs: 1_000,
   maxWaitMs: 120_000,
   maxResponseBytes: 256 * 1024 ** 2,
+  maxObjectsPerPage: 10_000,
 };
+
+/** Pages in a row that say `more` yet bring no object before paging stops as not advancing. */
+export const MAX_EMPTY_PAGES = 20;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -95,6 +111,10 @@ export function createTaxiiClient(o: TaxiiClientOptions): Result<TaxiiClient> {
   if (url.username || url.password)
     return err(
       `the API root ${url.origin}${url.pathname} carries credentials: set them in the partner's auth`,
+    );
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && o.allowHttp !== true)
+    return err(
+      `the API root ${url.origin}${url.pathname} is plain http: TAXII 2.1 requires HTTPS, and credentials and objects would cross the network in clear (use https, or allow plain http explicitly with --allow-http)`,
     );
   url.search = '';
   url.hash = '';
@@ -133,6 +153,7 @@ export class TaxiiClient {
   private readonly retryDelayMs: number;
   private readonly maxWaitMs: number;
   private readonly maxResponseBytes: number;
+  private readonly maxObjectsPerPage: number;
   private info: ApiRootInfo | undefined;
 
   constructor(
@@ -146,6 +167,7 @@ export class TaxiiClient {
     this.retryDelayMs = o.retryDelayMs ?? DEFAULTS.retryDelayMs;
     this.maxWaitMs = o.maxWaitMs ?? DEFAULTS.maxWaitMs;
     this.maxResponseBytes = o.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
+    this.maxObjectsPerPage = o.maxObjectsPerPage ?? DEFAULTS.maxObjectsPerPage;
   }
 
   collectionUrl(collection: string): string {
@@ -160,6 +182,9 @@ export class TaxiiClient {
   async discovery(url: string): Promise<Discovery> {
     const a = await this.request('GET', url);
     if (typeof a.json.title !== 'string') throw protocol(a.url, 'the discovery resource has no title');
+    const roots = a.json.api_roots;
+    if (roots !== undefined && !(Array.isArray(roots) && roots.every((r) => typeof r === 'string')))
+      throw protocol(a.url, 'the discovery resource\'s api_roots is not a list of URLs');
     return a.json as unknown as Discovery;
   }
 
@@ -168,12 +193,20 @@ export class TaxiiClient {
     if (this.info) return this.info;
     const a = await this.request('GET', this.apiRoot);
     const j = a.json;
-    if (typeof j.max_content_length !== 'number' || !Array.isArray(j.versions))
-      throw protocol(a.url, 'the API root resource lacks max_content_length or versions');
+    if (
+      typeof j.max_content_length !== 'number' ||
+      !(j.max_content_length >= 0) ||
+      !Array.isArray(j.versions) ||
+      typeof j.title !== 'string'
+    )
+      throw protocol(
+        a.url,
+        'the API root resource lacks a title, versions or a max_content_length (a number >= 0)',
+      );
     if (!j.versions.some((v) => typeof v === 'string' && isTaxiiMediaType(v)))
       throw protocol(
         a.url,
-        `the API root does not list TAXII 2.1 among its versions (${JSON.stringify(j.versions)})`,
+        `the API root does not list TAXII 2.1 among its versions (${printable(JSON.stringify(j.versions))})`,
       );
     this.info = j as unknown as ApiRootInfo;
     return this.info;
@@ -183,11 +216,17 @@ export class TaxiiClient {
     const a = await this.request('GET', `${this.apiRoot}collections/`);
     const c = a.json.collections ?? [];
     if (!Array.isArray(c)) throw protocol(a.url, 'collections is not a list');
+    for (const [i, x] of c.entries()) {
+      const why = collectionProblem(x);
+      if (why) throw protocol(a.url, `collections[${i}] ${why}`);
+    }
     return c as CollectionInfo[];
   }
 
   async collection(id: string): Promise<CollectionInfo> {
     const a = await this.request('GET', this.collectionUrl(id));
+    const why = collectionProblem(a.json);
+    if (why) throw protocol(a.url, `the collection resource ${why}`);
     return a.json as unknown as CollectionInfo;
   }
 
@@ -200,12 +239,23 @@ export class TaxiiClient {
     for (const [k, vs] of Object.entries(q.match ?? {}))
       if (vs && vs.length > 0) url.searchParams.set(`match[${k}]`, vs.join(','));
     const a = await this.request('GET', url.href);
-    const objects = a.json.objects ?? [];
+    const j = a.json;
+    const objects = j.objects ?? [];
     if (!Array.isArray(objects)) throw protocol(a.url, 'the envelope\'s "objects" is not a list');
-    const more = a.json.more === true;
-    const next = typeof a.json.next === 'string' && a.json.next !== '' ? a.json.next : undefined;
-    const first = a.headers.get('x-taxii-date-added-first');
-    const last = a.headers.get('x-taxii-date-added-last');
+    const cap = Math.max(this.maxObjectsPerPage, q.limit ?? 0);
+    if (objects.length > cap)
+      throw protocol(
+        a.url,
+        `the page holds ${objects.length} objects, more than the ${cap} a page may (asked for ${q.limit ?? 'no limit'})`,
+      );
+    if (j.more !== undefined && typeof j.more !== 'boolean')
+      throw protocol(a.url, `the envelope's "more" is not true or false (${printable(JSON.stringify(j.more))})`);
+    if (j.next !== undefined && typeof j.next !== 'string')
+      throw protocol(a.url, `the envelope's "next" is not a string (${printable(JSON.stringify(j.next))})`);
+    const more = j.more === true;
+    const next = typeof j.next === 'string' && j.next !== '' ? j.next : undefined;
+    const first = dateAddedHeader(a, 'x-taxii-date-added-first');
+    const last = dateAddedHeader(a, 'x-taxii-date-added-last');
     return {
       url: a.url,
       text: a.text,
@@ -225,17 +275,40 @@ export class TaxiiClient {
   async *pages(collection: string, q: ObjectsQuery = {}, maxPages = 1_000_000): AsyncGenerator<ObjectsPage> {
     let query = q;
     const seen = new Set<string>();
+    let empty = 0;
+    let lastAdded: number | undefined;
     for (let n = 0; n < maxPages; n++) {
       const page = await this.getObjects(collection, query);
+      const added = page.dateAddedLast === undefined ? undefined : timestampMicros(page.dateAddedLast);
+      if (added !== undefined && lastAdded !== undefined && added < lastAdded)
+        throw protocol(
+          page.url,
+          `X-TAXII-Date-Added-Last went back (${page.dateAddedLast} after a page up to ${new Date(lastAdded / 1000).toISOString()}): the server does not advance`,
+        );
+      if (added !== undefined) lastAdded = added;
       yield page;
       if (!page.more) return;
+      empty = page.objectCount === 0 ? empty + 1 : 0;
+      if (empty >= MAX_EMPTY_PAGES)
+        throw protocol(
+          page.url,
+          `more is true but ${empty} pages in a row brought no object: the server does not advance`,
+        );
       if (page.next !== undefined) {
         if (seen.has(`n:${page.next}`))
-          throw protocol(page.url, `the server sent the same next (${page.next}) twice: it does not advance`);
+          throw protocol(
+            page.url,
+            `the server sent the same next (${printable(page.next)}) twice: it does not advance`,
+          );
         seen.add(`n:${page.next}`);
         query = { ...q, next: page.next };
       } else if (page.dateAddedLast !== undefined) {
-        if (page.dateAddedLast === query.addedAfter || seen.has(`a:${page.dateAddedLast}`))
+        const after = query.addedAfter === undefined ? undefined : timestampMicros(query.addedAfter);
+        if (
+          page.dateAddedLast === query.addedAfter ||
+          seen.has(`a:${page.dateAddedLast}`) ||
+          (after !== undefined && added !== undefined && added <= after)
+        )
           throw protocol(
             page.url,
             `more is true but X-TAXII-Date-Added-Last (${page.dateAddedLast}) does not advance: cannot page on`,
@@ -253,7 +326,10 @@ export class TaxiiClient {
 
   async status(id: string): Promise<StatusResource> {
     const a = await this.request('GET', `${this.apiRoot}status/${encodeURIComponent(id)}/`);
-    return readStatus(a);
+    const s = readStatus(a);
+    if (s.id !== id)
+      throw protocol(a.url, `asked for status ${printable(id)}, the server answered with ${printable(s.id)}`);
+    return s;
   }
 
   /**
@@ -375,7 +451,7 @@ export class TaxiiClient {
       const to = res.headers.get('location');
       throw new TaxiiError(
         'status',
-        `${method} ${url}: HTTP ${res.status} redirect${to ? ` to ${to}` : ''}: redirects are not followed (credentials would go with them); set the partner's API root to the final URL`,
+        `${method} ${url}: HTTP ${res.status} redirect${to ? ` to ${printable(to)}` : ''}: redirects are not followed (credentials would go with them); set the partner's API root to the final URL`,
         url,
         res.status,
       );
@@ -384,9 +460,10 @@ export class TaxiiClient {
       let detail = '';
       try {
         const j = JSON.parse(text) as TaxiiErrorBody;
-        if (isRecord(j)) detail = [j.title, j.description].filter((x) => typeof x === 'string').join(': ');
+        if (isRecord(j))
+          detail = printable([j.title, j.description].filter((x) => typeof x === 'string').join(': '));
       } catch {
-        detail = text.trim().slice(0, 200);
+        detail = printable(text.trim());
       }
       const hint =
         res.status === 401
@@ -395,7 +472,7 @@ export class TaxiiClient {
       const wait = retryAfterMs(res.headers.get('retry-after'));
       throw new TaxiiError(
         'status',
-        `${method} ${url}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${detail ? `: ${detail}` : ''}${hint}`,
+        `${method} ${url}: HTTP ${res.status}${res.statusText ? ` ${printable(res.statusText)}` : ''}${detail ? `: ${detail}` : ''}${hint}`,
         url,
         res.status,
         wait,
@@ -405,7 +482,7 @@ export class TaxiiClient {
     if (!isTaxiiMediaType(type))
       throw new TaxiiError(
         'media-type',
-        `${method} ${url}: the answer is ${type ? `"${type}"` : 'untyped'}, not ${TAXII_MEDIA_TYPE}: is this a TAXII 2.1 server?`,
+        `${method} ${url}: the answer is ${type ? `"${printable(type)}"` : 'untyped'}, not ${TAXII_MEDIA_TYPE}: is this a TAXII 2.1 server?`,
         url,
         res.status,
       );
@@ -442,6 +519,24 @@ function protocol(url: string, message: string): TaxiiError {
   return new TaxiiError('protocol', `${url}: ${message}`, url);
 }
 
+function collectionProblem(x: unknown): string | undefined {
+  if (!isRecord(x)) return 'is not an object';
+  if (typeof x.id !== 'string' || x.id === '') return 'has no id';
+  if (typeof x.title !== 'string') return `${printable(x.id)} has no title`;
+  if (typeof x.can_read !== 'boolean' || typeof x.can_write !== 'boolean')
+    return `${printable(x.id)}: can_read or can_write is not true or false`;
+  return undefined;
+}
+
+/** An X-TAXII-Date-Added-* header: absent, or a TAXII timestamp (it becomes the next added_after). */
+function dateAddedHeader(a: Answer, name: string): string | undefined {
+  const v = a.headers.get(name);
+  if (!v) return undefined;
+  if (timestampMicros(v) === undefined)
+    throw protocol(a.url, `the ${name} header is not a timestamp (${printable(v)})`);
+  return v;
+}
+
 function readStatus(a: Answer): StatusResource {
   const j = a.json;
   if (typeof j.id !== 'string' || (j.status !== 'complete' && j.status !== 'pending'))
@@ -449,7 +544,27 @@ function readStatus(a: Answer): StatusResource {
       a.url,
       'the answer is not a TAXII status resource (no id, or status not complete/pending)',
     );
-  const n = (k: string) => (typeof j[k] === 'number' ? (j[k] as number) : 0);
+  const n = (k: string): number => {
+    const v = j[k];
+    if (v === undefined) return 0;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+      throw protocol(a.url, `the status resource's ${k} is not a count (${printable(JSON.stringify(v))})`);
+    return v;
+  };
+  for (const k of ['successes', 'failures', 'pendings']) {
+    const v = j[k];
+    if (v === undefined) continue;
+    if (!Array.isArray(v)) throw protocol(a.url, `the status resource's ${k} is not a list`);
+    const bad = v.findIndex(
+      (d) =>
+        !isRecord(d) ||
+        typeof d.id !== 'string' ||
+        typeof d.version !== 'string' ||
+        (d.message !== undefined && typeof d.message !== 'string'),
+    );
+    if (bad >= 0)
+      throw protocol(a.url, `the status resource's ${k}[${bad}] is not {id, version, message?} strings`);
+  }
   return {
     ...(j as unknown as StatusResource),
     total_count: n('total_count'),
