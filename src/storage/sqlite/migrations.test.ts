@@ -131,4 +131,38 @@ describe('SQLite migrations', () => {
     expect(() => migrate(db, MIGRATIONS.slice(0, 4))).toThrow(/at schema version 4 but never applied 3 \(/);
     db.close();
   });
+
+  it('version 8 keeps every observation as it was, now in a rowid table with a unique key', () => {
+    const path = newPath();
+    const db = new Database(path);
+    try {
+      migrate(
+        db,
+        MIGRATIONS.filter((m) => m.version <= 7),
+      );
+      const insert = db.prepare(`INSERT INTO observations(key, type, source, destination_ip, destination_port,
+        malware, day, count, first_seen, last_seen, feed, src_cc, warninglist, ids, tlp, sample)
+        VALUES (?, 'infected-system', ?, '203.0.113.5', 443, 'mirai', ?, ?, 1, 2, 'f', 'CN', 0, ?, 2, NULL)`);
+      for (let i = 0; i < 50; i++)
+        insert.run(
+          Buffer.alloc(16, i),
+          `198.51.100.${i}`,
+          `2026-10-0${1 + (i % 3)}`,
+          i + 1,
+          Buffer.alloc(8 * (1 + (i % 4)), i),
+        );
+      const before = db.prepare('SELECT * FROM observations ORDER BY key').all();
+      migrate(db);
+      expect(versions(db)).toContain(8);
+      const after = db.prepare('SELECT * FROM observations ORDER BY key').all() as Array<
+        Record<string, unknown>
+      >;
+      expect(after.map(({ rowid: _r, ...o }) => o)).toEqual(before);
+      expect(() => insert.run(Buffer.alloc(16, 3), 'x', '2026-10-01', 1, Buffer.alloc(0))).toThrow(/UNIQUE/);
+      const plan = db.prepare("EXPLAIN QUERY PLAN SELECT ids FROM observations WHERE key = x'00'").all();
+      expect(JSON.stringify(plan)).toMatch(/observations_key/);
+    } finally {
+      db.close();
+    }
+  });
 });
