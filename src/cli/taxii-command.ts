@@ -13,6 +13,7 @@ import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import type { PullSummary } from '../taxii/client/pull.js';
 import type { PushSummary } from '../taxii/client/push.js';
 import type { TaxiiClient } from '../taxii/client/taxii-client.js';
+import { printable } from '../taxii/client/untrusted.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { int, seconds } from './format.js';
 import { createReporter, type Reporter } from './reporter.js';
@@ -24,6 +25,10 @@ export interface TaxiiCommon {
   /** Seconds per request. */
   readonly timeout?: number;
   readonly retries?: number;
+  /** The largest answer read, MiB. */
+  readonly maxResponseMb?: number;
+  /** Allow a plain http:// API root on another host. */
+  readonly allowHttp?: boolean;
 }
 
 export interface PullCliOptions extends TaxiiCommon {
@@ -84,6 +89,8 @@ async function session<T>(name: string, o: TaxiiCommon, f: (s: Session) => Promi
       auth: partner.remote.auth,
       ...(o.timeout !== undefined ? { timeoutMs: o.timeout * 1000 } : {}),
       ...(o.retries !== undefined ? { retries: o.retries } : {}),
+      ...(o.maxResponseMb !== undefined ? { maxResponseBytes: o.maxResponseMb * 1024 ** 2 } : {}),
+      ...(o.allowHttp ? { allowHttp: true } : {}),
       onRetry: (r) =>
         reporter.warn(
           `${name}: try ${r.attempt} failed (${r.error}); trying again in ${(r.delayMs / 1000).toFixed(1)} s`,
@@ -109,7 +116,7 @@ async function offered(client: TaxiiClient, want: 'can_read' | 'can_write'): Pro
     const cs = (await client.collections()).filter((c) => c[want]);
     if (cs.length === 0)
       return `the server offers us no collection we can ${want === 'can_read' ? 'read' : 'write'}`;
-    return `the server offers: ${cs.map((c) => `${c.id} (${c.title})`).join(', ')}`;
+    return `the server offers: ${cs.map((c) => `${printable(c.id)} (${printable(c.title)})`).join(', ')}`;
   } catch (e) {
     return `the collections could not be listed: ${(e as Error).message}`;
   }
@@ -231,7 +238,7 @@ export async function taxiiPush(
     print(o, { ...s, seconds: Number(s.seconds.toFixed(3)) }, pushLine(s));
     for (const f of s.failures.slice(0, 20))
       process.stderr.write(
-        `accord: ${name} refused ${f.id} (${f.version})${f.message ? `: ${f.message}` : ''}\n`,
+        `accord: ${name} refused ${printable(f.id)} (${printable(f.version)})${f.message ? `: ${printable(f.message)}` : ''}\n`,
       );
     if (s.error !== undefined) process.stderr.write(`accord: ${s.error}\n`);
     return s.error !== undefined || s.failed > 0 || s.tooLarge.length > 0 ? EXIT.input : EXIT.ok;
@@ -250,7 +257,7 @@ export async function taxiiCollections(name: string, o: TaxiiCommon): Promise<Ex
     }
     const rows = collections.map(
       (c) =>
-        `  ${c.id}  ${c.can_read ? 'read' : '    '} ${c.can_write ? 'write' : '     '}  ${c.title}` +
+        `  ${printable(c.id)}  ${c.can_read ? 'read' : '    '} ${c.can_write ? 'write' : '     '}  ${printable(c.title)}` +
         `${c.id === partner.remote.pullCollection ? '  (pull default)' : ''}${c.id === partner.remote.pushCollection ? '  (push default)' : ''}`,
     );
     print(
@@ -262,7 +269,7 @@ export async function taxiiCollections(name: string, o: TaxiiCommon): Promise<Ex
         maxContentLength: info.max_content_length,
         collections,
       },
-      `${name}: ${info.title} at ${client.apiRoot} (requests up to ${int(info.max_content_length)} bytes)\n` +
+      `${name}: ${printable(info.title)} at ${client.apiRoot} (requests up to ${int(info.max_content_length)} bytes)\n` +
         (rows.length > 0 ? rows.join('\n') : '  no collections are visible to us'),
     );
     return EXIT.ok;

@@ -32,7 +32,10 @@ Each request carries Accept: application/taxii+json;version=2.1 and the partner'
 (Basic or bearer; the secret is read from the environment variable the partner record names).
 Network errors, timeouts, HTTP 408, 429 and 5xx are tried again with exponential back-off and
 jitter, waiting at least what Retry-After asks (at most 2 minutes); other 4xx answers stop at once
-with the URL, the status and the server's TAXII error.`;
+with the URL, the status and the server's TAXII error. The server is untrusted: an answer over
+--max-response-mb, a body still arriving at --timeout, a malformed resource or paging that does not
+advance stops with a clear error. Redirects are never followed (credentials would go with them);
+a plain http:// API root is refused unless it is this machine or --allow-http is given.`;
 
 export function registerTaxii(program: Command, run: Run): void {
   const taxii = program
@@ -67,6 +70,13 @@ Examples:
     .option('--max-pages <n>', 'stop after this many pages (the next pull goes on)', positiveInt)
     .option('--timeout <seconds>', 'per request', secondsArg, 30)
     .option('--retries <n>', 'tries after the first for what can pass', count, 4)
+    .option(
+      '--max-response-mb <n>',
+      'the largest answer read, MiB (a bigger one is an error)',
+      positiveInt,
+      256,
+    )
+    .option('--allow-http', 'allow a plain http:// API root on another host (credentials in clear)')
     .option(
       '--json',
       'print {status, partner, collection, into, url, from, cursor, pages, objects, added, existing, quarantined, seconds, complete, warnings} as one JSON object',
@@ -111,6 +121,13 @@ ${EXIT_CODES_HELP}`,
     .option('--timeout <seconds>', 'per request', secondsArg, 30)
     .option('--retries <n>', 'tries after the first for what can pass', count, 4)
     .option(
+      '--max-response-mb <n>',
+      'the largest answer read, MiB (a bigger one is an error)',
+      positiveInt,
+      256,
+    )
+    .option('--allow-http', 'allow a plain http:// API root on another host (credentials in clear)')
+    .option(
       '--json',
       'print {status, partner, collection, from, url, sent, markingDefinitions, withheld: {tlp, type}, envelopes, accepted, failed, pending, failures, ...} as one JSON object',
     )
@@ -147,6 +164,13 @@ ${EXIT_CODES_HELP}`,
     .argument('<partner>', 'the partner name (accord partners list)')
     .option('--timeout <seconds>', 'per request', secondsArg, 30)
     .option('--retries <n>', 'tries after the first for what can pass', count, 4)
+    .option(
+      '--max-response-mb <n>',
+      'the largest answer read, MiB (a bigger one is an error)',
+      positiveInt,
+      256,
+    )
+    .option('--allow-http', 'allow a plain http:// API root on another host (credentials in clear)')
     .option('--json', 'print {partner, apiRoot, title, maxContentLength, collections} as one JSON object')
     .option('--db <path>', DB)
     .addHelpText(

@@ -177,4 +177,29 @@ feeds:
     expect(badSince.code).toBe(1);
     expect(badSince.stderr).toMatch(/--since yesterday-ish: expected a date or timestamp/);
   });
+
+  it('refuses a plain http API root on another host unless --allow-http is given', async () => {
+    const add = await runCli(
+      ['partners', 'add', 'cert-h', '--country', 'DE', '--max-tlp', 'green', '--credential', 'none'].concat([
+        '--remote-api-root',
+        'http://taxii.cert-h.example/api1/',
+        '--remote-auth',
+        'none',
+        '--json',
+      ]),
+      opts,
+    );
+    expect(add.code, add.stderr).toBe(0);
+    const refused = await runCli(['taxii', 'collections', 'cert-h'], opts);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/is plain http: TAXII 2.1 requires HTTPS.*--allow-http/);
+    // Allowed, it goes on to try the host (which does not exist): a network error, not a refusal.
+    const allowed = await runCli(
+      ['taxii', 'collections', 'cert-h', '--allow-http', '--timeout', '1', '--retries', '0', '--json'],
+      opts,
+    );
+    expect(allowed.code).toBe(2);
+    expect(allowed.stderr).toMatch(/GET http:\/\/taxii\.cert-h\.example\/api1\/: /);
+    expect(allowed.stderr).not.toMatch(/plain http/);
+  });
 });

@@ -114,7 +114,7 @@ export function createTaxiiClient(o: TaxiiClientOptions): Result<TaxiiClient> {
     );
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && o.allowHttp !== true)
     return err(
-      `the API root ${url.origin}${url.pathname} is plain http: TAXII 2.1 requires HTTPS, and credentials and objects would cross the network in clear (use https, or allow plain http explicitly with --allow-http)`,
+      `the API root ${url.origin}${url.pathname} is plain http: TAXII 2.1 requires HTTPS, and credentials and objects would cross the network in clear (use an https API root; accord taxii takes --allow-http to allow it explicitly)`,
     );
   url.search = '';
   url.hash = '';
@@ -178,13 +178,28 @@ export class TaxiiClient {
     return `${this.collectionUrl(collection)}objects/`;
   }
 
-  /** GET a discovery URL (e.g. https://host/taxii2/) with this client's credentials. */
+  /**
+   * GET a discovery URL (e.g. https://host/taxii2/) with this client's credentials: only on the
+   * API root's own origin (scheme, host and port), so the credentials go nowhere else.
+   */
   async discovery(url: string): Promise<Discovery> {
+    let origin: string | undefined;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      // reported below
+    }
+    if (origin !== new URL(this.apiRoot).origin)
+      throw new TaxiiError(
+        'config',
+        `${printable(url)}: not on the API root's origin ${new URL(this.apiRoot).origin}: the partner's credentials are not sent there`,
+        url,
+      );
     const a = await this.request('GET', url);
     if (typeof a.json.title !== 'string') throw protocol(a.url, 'the discovery resource has no title');
     const roots = a.json.api_roots;
     if (roots !== undefined && !(Array.isArray(roots) && roots.every((r) => typeof r === 'string')))
-      throw protocol(a.url, 'the discovery resource\'s api_roots is not a list of URLs');
+      throw protocol(a.url, "the discovery resource's api_roots is not a list of URLs");
     return a.json as unknown as Discovery;
   }
 
@@ -249,12 +264,17 @@ export class TaxiiClient {
         `the page holds ${objects.length} objects, more than the ${cap} a page may (asked for ${q.limit ?? 'no limit'})`,
       );
     if (j.more !== undefined && typeof j.more !== 'boolean')
-      throw protocol(a.url, `the envelope's "more" is not true or false (${printable(JSON.stringify(j.more))})`);
+      throw protocol(
+        a.url,
+        `the envelope's "more" is not true or false (${printable(JSON.stringify(j.more))})`,
+      );
     if (j.next !== undefined && typeof j.next !== 'string')
       throw protocol(a.url, `the envelope's "next" is not a string (${printable(JSON.stringify(j.next))})`);
     const more = j.more === true;
     const next = typeof j.next === 'string' && j.next !== '' ? j.next : undefined;
-    const first = dateAddedHeader(a, 'x-taxii-date-added-first');
+    // Only the last date is used (it becomes the next added_after): an unreadable first is dropped.
+    const firstHeader = a.headers.get('x-taxii-date-added-first');
+    const first = firstHeader && timestampMicros(firstHeader) !== undefined ? firstHeader : undefined;
     const last = dateAddedHeader(a, 'x-taxii-date-added-last');
     return {
       url: a.url,
@@ -442,7 +462,9 @@ export class TaxiiClient {
     }
     let text: string;
     try {
-      text = await readBody(res, this.maxResponseBytes, `${method} ${url}`);
+      text = res.ok
+        ? await readBody(res, this.maxResponseBytes, `${method} ${url}`)
+        : await readPrefix(res, Math.min(this.maxResponseBytes, ERROR_BODY_BYTES));
     } catch (e) {
       if (e instanceof TaxiiError) throw e;
       throw failed(e, 'connection lost while reading the answer');
@@ -495,6 +517,22 @@ export class TaxiiClient {
     if (!isRecord(json)) throw protocol(url, 'the answer is not a JSON object');
     return { url, headers: res.headers, text, json };
   }
+}
+
+/** What is read of an error answer (a redirect, a 4xx or 5xx): enough for its TAXII error title. */
+const ERROR_BODY_BYTES = 64 * 1024;
+
+/** The first `max` bytes of an answer, the rest left unread (an error answer's body). */
+async function readPrefix(res: Response, max: number): Promise<string> {
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
+    chunks.push(c.subarray(0, max - size));
+    size += Math.min(c.byteLength, max - size);
+    if (size >= max) break; // leaving the loop cancels the rest of the stream
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function readBody(res: Response, max: number, what: string): Promise<string> {

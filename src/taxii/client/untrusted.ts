@@ -5,7 +5,6 @@
  */
 
 /** C0/C1 control characters (terminal escapes, CR/LF) and bidirectional overrides. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Server-sent text made safe to print: control characters become "?", at most `max` characters. */
@@ -18,9 +17,6 @@ export function printable(text: string, max = 200): string {
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
   return (
-    h === 'localhost' ||
-    h.endsWith('.localhost') ||
-    h === '::1' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
+    h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
   );
 }
