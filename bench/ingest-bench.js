@@ -131,7 +131,7 @@ for (const rows of sizes) {
     let summary = JSON.parse(r.stdout.trim().split('\n').pop());
     if (values.enrich) {
       const feed = summary.feeds?.[0];
-      if (!feed || feed.status !== 'ok') {
+      if (feed?.status !== 'ok') {
         log(`feed run failed: ${r.stdout.slice(-2000)}`);
         process.exit(1);
       }

@@ -69,15 +69,7 @@ export class StatsRollupWriter {
   private fresh: Array<readonly [Map<string, number>, string, number]> = [];
   private rows: Row[] = [];
   private readonly st: Record<
-    | 'srcCell'
-    | 'dstCell'
-    | 'newSrc'
-    | 'newDst'
-    | 'newHost'
-    | 'newC2'
-    | 'next'
-    | 'setNext'
-    | 'chunk',
+    'srcCell' | 'dstCell' | 'newSrc' | 'newDst' | 'newHost' | 'newC2' | 'next' | 'setNext' | 'chunk',
     Database.Statement
   >;
 
