@@ -229,25 +229,14 @@ export async function runFeed(feed: FeedDefinition, deps: FeedRunDeps): Promise<
   const finished = now();
   const at = (t: number) => new Date(t).toISOString();
   const next = deps.nextRunAt?.(finished);
-  const health: Record<string, unknown> = {
-    ...previous,
-    feed: feed.name,
-    lastRunAt: at(started),
-    lastStatus: status,
-  };
-  if (status === 'failed') {
-    health.lastErrorAt = at(finished);
-    health.lastError = error;
-    health.failures = (previous?.failures ?? 0) + 1;
-  } else {
-    health.lastSuccessAt = at(finished);
-    health.failures = 0;
-  }
-  if (summaries.length > 0) {
-    health.lastRead = sum('read');
-    health.lastNew = sum('new');
-    health.lastQuarantined = sum('quarantined');
-  }
+  const health = runHealth(
+    previous,
+    feed.name,
+    { started, finished, status, error },
+    summaries.length > 0
+      ? { read: sum('read'), new: sum('new'), quarantined: sum('quarantined') }
+      : undefined,
+  );
   if (next !== undefined) health.nextRunAt = at(next);
   if (validators) {
     delete health.etag;
@@ -272,4 +261,43 @@ export async function runFeed(feed: FeedDefinition, deps: FeedRunDeps): Promise<
     warnings,
     health: state,
   };
+}
+
+/**
+ * A feed's health after a run, from its previous health: when it ran, how it ended, failures in a
+ * row and, when the run read anything, its counts. Shared by file/URL feeds and TAXII feeds; the
+ * caller adds what is its own (next run, HTTP validators).
+ */
+export function runHealth(
+  previous: FeedState | undefined,
+  feed: string,
+  run: {
+    readonly started: number;
+    readonly finished: number;
+    readonly status: FeedRunResult['status'];
+    readonly error: string | undefined;
+  },
+  counts: { readonly read: number; readonly new: number; readonly quarantined: number } | undefined,
+): Record<string, unknown> {
+  const at = (t: number) => new Date(t).toISOString();
+  const health: Record<string, unknown> = {
+    ...previous,
+    feed,
+    lastRunAt: at(run.started),
+    lastStatus: run.status,
+  };
+  if (run.status === 'failed') {
+    health.lastErrorAt = at(run.finished);
+    health.lastError = run.error;
+    health.failures = (previous?.failures ?? 0) + 1;
+  } else {
+    health.lastSuccessAt = at(run.finished);
+    health.failures = 0;
+  }
+  if (counts) {
+    health.lastRead = counts.read;
+    health.lastNew = counts.new;
+    health.lastQuarantined = counts.quarantined;
+  }
+  return health;
 }

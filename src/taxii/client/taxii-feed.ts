@@ -8,7 +8,7 @@
 
 import { normaliseHost } from '../../feeds/allowed-hosts.js';
 import type { FeedDefinition } from '../../feeds/feed-definition.js';
-import type { FeedRunDeps, FeedRunResult, InputResult } from '../../feeds/run-feed.js';
+import { type FeedRunDeps, type FeedRunResult, type InputResult, runHealth } from '../../feeds/run-feed.js';
 import type { KnowledgeStore } from '../../knowledge/knowledge-store.js';
 import type { Partner } from '../../partners/partner.js';
 import type { FeedState } from '../../storage/store.js';
@@ -89,25 +89,12 @@ export async function runTaxiiFeed(feed: FeedDefinition, deps: FeedRunDeps): Pro
   const finished = now();
   const at = (t: number) => new Date(t).toISOString();
   const next = deps.nextRunAt?.(finished);
-  const health: Record<string, unknown> = {
-    ...previous,
-    feed: feed.name,
-    lastRunAt: at(started),
-    lastStatus: status,
-  };
-  if (status === 'failed') {
-    health.lastErrorAt = at(finished);
-    health.lastError = error;
-    health.failures = (previous?.failures ?? 0) + 1;
-  } else {
-    health.lastSuccessAt = at(finished);
-    health.failures = 0;
-  }
-  if (summary) {
-    health.lastRead = summary.objects;
-    health.lastNew = summary.added;
-    health.lastQuarantined = summary.quarantined;
-  }
+  const health = runHealth(
+    previous,
+    feed.name,
+    { started, finished, status, error },
+    summary ? { read: summary.objects, new: summary.added, quarantined: summary.quarantined } : undefined,
+  );
   if (next !== undefined) health.nextRunAt = at(next);
   else delete health.nextRunAt;
   const state = health as unknown as FeedState;
