@@ -10,7 +10,7 @@
  * match[version]=last uses the partial index WHERE is_last = 1, so older versions cost nothing.
  * A page of 1,000 is 1,001 index steps plus row reads whatever the table size.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { ok, type Result } from '../../domain/result.js';
 import { TLP_ORDER, type TlpLevel, tlpRank } from '../../domain/tlp.js';
 import {
@@ -30,7 +30,7 @@ import {
   versionMatch,
 } from '../../knowledge/knowledge-store.js';
 import { STIX_MEDIA_TYPE, stixTime } from '../../knowledge/stix.js';
-import { migrate } from '../sqlite/sqlite-store.js';
+import { openMigratedDatabase } from '../sqlite/sqlite-store.js';
 
 interface Row {
   date_added: number;
@@ -60,17 +60,7 @@ function toStored(r: Row): StoredObject {
 
 /** Open (and migrate) a knowledge store in its own SQLite file. */
 export function openSqliteKnowledgeStore(path: string, now: () => number = Date.now): SqliteKnowledgeStore {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 10000');
-  try {
-    migrate(db);
-  } catch (e) {
-    db.close();
-    throw e;
-  }
-  return new SqliteKnowledgeStore(db, now, true);
+  return new SqliteKnowledgeStore(openMigratedDatabase(path), now, true);
 }
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',');

@@ -5,7 +5,7 @@
  * revocation by another process (`accord partners revoke` while `accord serve` runs) takes effect
  * on the next request.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { err, ok, type Result } from '../../domain/result.js';
 import {
   type CredentialLookup,
@@ -29,7 +29,7 @@ import {
   type PartnerStore,
   type Principal,
 } from '../../partners/partner-store.js';
-import { migrate } from '../sqlite/sqlite-store.js';
+import { openMigratedDatabase } from '../sqlite/sqlite-store.js';
 
 interface PartnerRow {
   name: string;
@@ -81,17 +81,7 @@ function toRecord(r: CredentialRow): CredentialRecord {
 
 /** Open (and migrate) a partner store in its own SQLite file. */
 export function openSqlitePartnerStore(path: string, now: () => number = Date.now): SqlitePartnerStore {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 10000');
-  try {
-    migrate(db);
-  } catch (e) {
-    db.close();
-    throw e;
-  }
-  return new SqlitePartnerStore(db, now, true);
+  return new SqlitePartnerStore(openMigratedDatabase(path), now, true);
 }
 
 const CRED_COLUMNS = 'id, partner, kind, username, label, hash, created_at, revoked_at';
