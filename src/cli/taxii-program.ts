@@ -55,8 +55,7 @@ Examples:
   $ accord taxii push cert-xx --dry-run`,
     );
 
-  taxii
-    .command('pull')
+  connectionOptions(taxii.command('pull'))
     .description(
       "pull a partner's collection into the local knowledge store, from where the last pull stopped:\n" +
         'every page goes through the same validation as accord knowledge import (invalid objects to\n' +
@@ -68,15 +67,6 @@ Examples:
     .option('--since <time>', 'pull what was added after this date or timestamp instead of resuming')
     .option('--limit <n>', 'objects per page asked for', positiveInt, 1000)
     .option('--max-pages <n>', 'stop after this many pages (the next pull goes on)', positiveInt)
-    .option('--timeout <seconds>', 'per request', secondsArg, 30)
-    .option('--retries <n>', 'tries after the first for what can pass', count, 4)
-    .option(
-      '--max-response-mb <n>',
-      'the largest answer read, MiB (a bigger one is an error)',
-      positiveInt,
-      256,
-    )
-    .option('--allow-http', 'allow a plain http:// API root on another host (credentials in clear)')
     .option(
       '--json',
       'print {status, partner, collection, into, url, from, cursor, pages, objects, added, existing, quarantined, seconds, complete, warnings} as one JSON object',
@@ -104,8 +94,7 @@ ${EXIT_CODES_HELP}`,
       }),
     );
 
-  taxii
-    .command('push')
+  connectionOptions(taxii.command('push'))
     .description(
       "push what the partner's agreement allows to a collection on its server: each object version\n" +
         "must pass the TLP 2.0 release policy for the partner (TLP:RED never goes) and the agreement's\n" +
@@ -118,15 +107,6 @@ ${EXIT_CODES_HELP}`,
     .option('--full', 'ignore what was pushed before and send every releasable version again')
     .option('--default-tlp <level>', 'TLP of objects that carry none', 'AMBER')
     .option('--wait <seconds>', 'how long to poll a pending status resource', secondsArg, 60)
-    .option('--timeout <seconds>', 'per request', secondsArg, 30)
-    .option('--retries <n>', 'tries after the first for what can pass', count, 4)
-    .option(
-      '--max-response-mb <n>',
-      'the largest answer read, MiB (a bigger one is an error)',
-      positiveInt,
-      256,
-    )
-    .option('--allow-http', 'allow a plain http:// API root on another host (credentials in clear)')
     .option(
       '--json',
       'print {status, partner, collection, from, url, sent, markingDefinitions, withheld: {tlp, type}, envelopes, accepted, failed, pending, failures, ...} as one JSON object',
@@ -158,19 +138,9 @@ ${EXIT_CODES_HELP}`,
       ),
     );
 
-  taxii
-    .command('collections')
+  connectionOptions(taxii.command('collections'))
     .description("the partner's API root and the collections it lets us read or write")
     .argument('<partner>', 'the partner name (accord partners list)')
-    .option('--timeout <seconds>', 'per request', secondsArg, 30)
-    .option('--retries <n>', 'tries after the first for what can pass', count, 4)
-    .option(
-      '--max-response-mb <n>',
-      'the largest answer read, MiB (a bigger one is an error)',
-      positiveInt,
-      256,
-    )
-    .option('--allow-http', 'allow a plain http:// API root on another host (credentials in clear)')
     .option('--json', 'print {partner, apiRoot, title, maxContentLength, collections} as one JSON object')
     .option('--db <path>', DB)
     .addHelpText(
@@ -186,4 +156,18 @@ ${EXIT_CODES_HELP}`,
         return taxiiCollections(partner, opts);
       }),
     );
+}
+
+/** The options of every command that talks to a partner's server (pull, push, collections). */
+function connectionOptions(c: Command): Command {
+  return c
+    .option('--timeout <seconds>', 'per request', secondsArg, 30)
+    .option('--retries <n>', 'tries after the first for what can pass', count, 4)
+    .option(
+      '--max-response-mb <n>',
+      'the largest answer read, MiB (a bigger one is an error)',
+      positiveInt,
+      256,
+    )
+    .option('--allow-http', 'allow a plain http:// API root on another host (credentials in clear)');
 }
