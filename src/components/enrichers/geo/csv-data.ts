@@ -7,6 +7,7 @@ import { coverCidr4, coverCidr6 } from '../ranges/cidr-cover.js';
 import { wordsToBigInt } from '../ranges/ip-words.js';
 import { loadRangeCsv, RowError } from '../ranges/range-csv.js';
 import { RangeTable, RangeTableBuilder } from '../ranges/range-table.js';
+import { cacheDir, cacheKey, readCachedTable, writeCachedTable } from '../ranges/table-cache.js';
 import {
   AS_NAME_MAX,
   type AsnData,
@@ -23,7 +24,35 @@ export interface AsnValue {
   readonly name: string | undefined;
 }
 
+/**
+ * The range table of these files: from the disk cache when an entry for exactly these files
+ * exists (table-cache.ts), else parsed and built, then cached. Warnings are the same both ways.
+ */
 async function loadTable<V>(
+  kind: string,
+  files: readonly string[],
+  makeValue: (fields: readonly string[]) => V | RowError,
+  warn: (m: string) => void,
+): Promise<RangeTable<V>> {
+  const dir = cacheDir();
+  const key = dir === undefined ? undefined : cacheKey(kind, files);
+  if (dir !== undefined && key !== undefined) {
+    const hit = readCachedTable<V>(dir, key);
+    if (hit) {
+      for (const w of hit.warnings) warn(w);
+      return hit.table;
+    }
+  }
+  const warnings: string[] = [];
+  const table = await buildTable(files, makeValue, (m) => {
+    warnings.push(m);
+    warn(m);
+  });
+  if (dir !== undefined && key !== undefined) writeCachedTable(dir, key, table, warnings);
+  return table;
+}
+
+async function buildTable<V>(
   files: readonly string[],
   makeValue: (fields: readonly string[]) => V | RowError,
   warn: (m: string) => void,
@@ -60,6 +89,7 @@ export async function loadCountryCsv(
   warn: (m: string) => void,
 ): Promise<CsvCountryData> {
   const table = await loadTable<string>(
+    'country',
     files,
     (f) => {
       const cc = (f[0] ?? '').trim().toUpperCase();
@@ -92,6 +122,7 @@ export function tableFromSnapshot<V>(s: Extract<DataSnapshot, { kind: 'ranges' }
 export async function loadAsnCsv(files: readonly string[], warn: (m: string) => void): Promise<AsnData> {
   const interned = new Map<string, AsnValue>();
   const table = await loadTable<AsnValue>(
+    'asn',
     files,
     (f) => {
       const text = (f[0] ?? '').trim().replace(/^AS/i, '');
