@@ -3,6 +3,7 @@
  * as a user would, at its real start-up cost. Set ACCORD_TEST_SKIP_BUILD=1 when dist/ is fresh.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 export default function setup(): void {
@@ -20,4 +21,12 @@ export default function setup(): void {
     );
   }
   process.stderr.write(`global setup: built dist/ in ${Date.now() - started} ms\n`);
+  // The dashboard's browser tests need the built web app; build it when it is missing (npm run
+  // build and npm start build it too). Its sources are not watched: run npm run build:web after
+  // changing web/.
+  if (!existsSync(new URL('../dist/web/index.html', import.meta.url))) {
+    const t = Date.now();
+    execFileSync('npm', ['run', 'build:web'], { stdio: 'pipe' });
+    process.stderr.write(`global setup: built dist/web/ in ${Date.now() - t} ms\n`);
+  }
 }

@@ -199,9 +199,10 @@ export function registerServe(program: Command, run: Run): void {
   program
     .command('serve')
     .description(
-      'run the TAXII 2.1 server (discovery /taxii2/, API root /taxii2/accord/):\n' +
-        'the knowledge collection and one inbox per partner; each partner sees\n' +
-        'what its agreement and TLP 2.0 allow',
+      'run the HTTP server: the dashboard at /, the REST API at /api (docs at /api/docs) and\n' +
+        'the TAXII 2.1 server (discovery /taxii2/, API root /taxii2/accord/): the knowledge\n' +
+        'collection and one inbox per partner; each partner sees what its agreement and TLP 2.0 allow.\n' +
+        'First start with no users: creates admin, password in admin-password.txt beside the database',
     )
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'TCP port (0: any free one)', port, 8443)
@@ -215,6 +216,10 @@ export function registerServe(program: Command, run: Run): void {
       '--trust-proxy <addresses>',
       'comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client',
     )
+    .option(
+      '-c, --config <file>',
+      'accord.yaml whose feeds and constituency the REST API shows (default: $ACCORD_CONFIG or ./accord.yaml when present)',
+    )
     .option('--db <path>', DB)
     .addHelpText(
       'after',
@@ -226,6 +231,10 @@ failed logins within 5 minutes from one address (IPv6: one /64) or for one usern
 until the 5 minutes are over (a credential that succeeded within 5 minutes goes on); behind a
 reverse proxy, name it with --trust-proxy so that clients are told apart. Logs are JSON lines (pino) on standard error; SIGINT or SIGTERM stops the server
 cleanly.
+
+The dashboard and the REST API use their own users (accord users; roles read-only, analyst, admin):
+a password login gives a session cookie, scripts send "Authorization: Bearer accu.<id>.<secret>".
+The dashboard is served from dist/web (npm run build); see docs/api.md.
 
 Examples:
   $ accord serve

@@ -9,6 +9,7 @@ import { addFeedsCommand } from './feeds-command.js';
 import { registerKnowledge } from './knowledge-program.js';
 import { registerPartners, registerServe } from './partners-program.js';
 import { registerTaxii } from './taxii-program.js';
+import { registerUsers } from './users-program.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -68,6 +69,7 @@ Environment:
   ACCORD_DB         the SQLite store (default ./data/accord.db), like --db
   ACCORD_LOG_LEVEL  pino log level for the log lines on standard error (default info)
   ACCORD_PROGRESS_SECONDS  seconds between progress log lines when stderr is not a terminal (default 5)
+  ACCORD_CACHE_DIR  where built geo range tables are cached (default ~/.cache/accord; "off" turns it off)
 ${EXIT_CODES_HELP}`,
     );
 
@@ -298,6 +300,51 @@ ${EXIT_CODES_HELP}`,
     );
 
   program
+    .command('report')
+    .description(
+      'the national situation report for a year, quarter, month or days: headline figures against the\n' +
+        'previous period and a year before, C2 countries on a world map, families, foreign networks,\n' +
+        'domestic networks, compromised websites, infected hosts per day; as HTML, PDF or JSON',
+    )
+    .option(
+      '-p, --period <period>',
+      'a year (2026), quarter (2026-Q3), month (2026-10) or days (2026-10-01..2026-10-31) (default: the year of the latest observation day)',
+    )
+    .option('-f, --format <format>', 'html (one printable page), pdf (headless Chromium) or json', 'html')
+    .option('-o, --out <file>', 'write to this file (default: standard output)')
+    .option(
+      '--country <cc>',
+      'national country: addresses without constituency data are domestic when geolocated here (default: $ACCORD_COUNTRY)',
+    )
+    .option('--top <n>', 'rows per table (0: all)', integer(0), 10)
+    .option(
+      '-c, --config <file>',
+      'accord.yaml whose constituency enricher names the organisations in the tables (default: $ACCORD_CONFIG)',
+    )
+    .option('--db <path>', 'SQLite store (default: $ACCORD_DB or ./data/accord.db)')
+    .addHelpText(
+      'after',
+      `
+The figures are those of accord stats for the same days (docs/stats.md); a year, quarter or month
+is compared with the previous one (2026 with 2025, 2026-Q3 with 2026-Q2, 2026-10 with 2026-09),
+days with as many days just before them; every period also with the same period a year before
+when the store has data for it. PDF needs Chromium at /usr/bin/chromium (or $ACCORD_CHROMIUM).
+docs/report.md describes every part of the report.
+
+Examples:
+  $ accord report --period 2026 --country CN --out report-2026.html
+  $ accord report --period 2026-Q3 --format pdf --out report-2026-Q3.pdf
+  $ accord report --period 2026-10-01..2026-10-31 --format json | jq .headline
+${EXIT_CODES_HELP}`,
+    )
+    .action(
+      run(async (opts: import('./commands/report.js').ReportCommandOptions) => {
+        const { reportCommand } = await import('./commands/report.js');
+        return reportCommand(opts);
+      }),
+    );
+
+  program
     .command('demo')
     .description(
       'load the bundled samples (samples/**, each with a <file>.feed.json sidecar) and show how to look at them',
@@ -329,6 +376,59 @@ ${EXIT_CODES_HELP}`,
       }),
     );
 
+  program
+    .command('start')
+    .description(
+      'the situation room on embedded defaults (what npm start runs): read the sample feeds of the\n' +
+        'shipped configuration, generate and ingest a national data set once, then serve the dashboard,\n' +
+        'the REST API and TAXII; a second start reuses the data',
+    )
+    .option('--db <path>', 'SQLite store (default: $ACCORD_DB or ./data/accord.db)')
+    .option(
+      '-c, --config <file>',
+      'accord.yaml with the feeds to read and show (default: the shipped samples/accord.yaml)',
+    )
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'TCP port', integer(0), 8080)
+    .option(
+      '--national-rows <n>',
+      'rows of the generated national data set (event4_sinkhole, two days a month apart); 0 skips it',
+      integer(0),
+      1_000_000,
+    )
+    .option(
+      '--country <cc>',
+      'national country: addresses without constituency data count as domestic when geolocated here (default: $ACCORD_COUNTRY, else CN, the country of the generated data)',
+      'CN',
+    )
+    .addHelpText(
+      'after',
+      `
+The first start takes a minute or two (most of it ingesting the national data set, with a progress
+bar on a terminal) and creates the admin user, its password in admin-password.txt beside the
+database. Then open the printed URL. Stop with Ctrl-C; the next start reuses everything.
+
+Examples:
+  $ npm start
+  $ accord start --port 9000 --national-rows 200000
+${EXIT_CODES_HELP}`,
+    )
+    .action(
+      run(
+        async (opts: {
+          db?: string;
+          config?: string;
+          host: string;
+          port: number;
+          nationalRows: number;
+          country: string;
+        }) => {
+          const { startCommand } = await import('./commands/start.js');
+          return startCommand(opts);
+        },
+      ),
+    );
+
   addFeedsCommand(program, run);
 
   registerKnowledge(program, run);
@@ -338,6 +438,8 @@ ${EXIT_CODES_HELP}`,
   registerPartners(program, run);
 
   registerServe(program, run);
+
+  registerUsers(program, run);
 
   return program;
 }

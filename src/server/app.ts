@@ -1,7 +1,7 @@
 /**
  * The Accord HTTP server: one Fastify instance on which each interface registers as a plugin
- * under its own prefix: TAXII 2.1 (src/taxii/server) today; the REST API and the dashboard beside
- * it later (`plugins`). Each plugin owns its hooks, parsers, error and not-found handlers
+ * under its own prefix: TAXII 2.1 (src/taxii/server) at /taxii2, the REST API (src/server/api) at
+ * /api when `api` is given, the dashboard (dashboard-plugin.ts) at / when `dashboard` is given. Each plugin owns its hooks, parsers, error and not-found handlers
  * (Fastify encapsulation), so TAXII's media type and authentication never leak onto the others.
  *
  * Two kinds of bad request never reach a plugin, and are answered here: a URL Fastify cannot route
@@ -16,6 +16,10 @@ import type { Logger } from '../logging/logger.js';
 import { sendError, taxiiError } from '../taxii/server/errors.js';
 import { TAXII_MEDIA_TYPE } from '../taxii/server/media.js';
 import { TAXII_PREFIX, type TaxiiServerOptions, taxiiPlugin } from '../taxii/server/taxii-plugin.js';
+import { API_PREFIX, apiPlugin } from './api/api-plugin.js';
+import type { ApiDeps } from './api/deps.js';
+import { apiError, sendApiError } from './api/errors.js';
+import { type DashboardOptions, dashboardPlugin } from './dashboard-plugin.js';
 
 export interface AppOptions {
   /** pino logger for request and server logs; none when absent (tests). */
@@ -29,6 +33,10 @@ export interface AppOptions {
    */
   readonly trustProxy?: string;
   readonly taxii: TaxiiServerOptions;
+  /** Mount the REST API (src/server/api) at /api over these dependencies. */
+  readonly api?: ApiDeps;
+  /** Serve the dashboard (dist/web) at `/` with a fallback to its index.html. */
+  readonly dashboard?: DashboardOptions;
   /** More interfaces to mount beside TAXII (REST API, dashboard): plugin and prefix. */
   readonly plugins?: ReadonlyArray<{ readonly plugin: FastifyPluginAsync; readonly prefix: string }>;
 }
@@ -62,18 +70,31 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     // Bodies are limited per plugin (TAXII: max_content_length); this is the ceiling for all.
     bodyLimit: Math.max(o.taxii.maxContentLength ?? 0, 10 * 1024 * 1024),
     trustProxy: o.trustProxy ?? false,
-    frameworkErrors: (error, _req, reply) => {
+    frameworkErrors: (error, req, reply) => {
+      const path = req.url ?? '';
+      if (
+        o.api &&
+        (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`) || path.startsWith(`${API_PREFIX}?`))
+      )
+        return sendApiError(
+          reply,
+          error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? apiError('NOT_FOUND', 'no such resource (an id in the path is too long)')
+            : apiError('BAD_REQUEST', 'the URL is not well-formed'),
+        );
       const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : 400;
       const description =
         status === 404
           ? 'no such TAXII resource (an id in the path is too long)'
           : 'the URL is not well-formed';
-      // Only TAXII is served today; a plugin mounted later with its own error shape adds its branch here.
+      // TAXII's body for everything else; a plugin mounted later with its own error shape adds its branch above.
       return sendError(reply, status, description);
     },
     clientErrorHandler: clientError,
   }) as unknown as FastifyInstance;
   await app.register(taxiiPlugin, { ...o.taxii, prefix: TAXII_PREFIX });
+  if (o.api) await app.register(apiPlugin, { ...o.api, prefix: API_PREFIX });
   for (const p of o.plugins ?? []) await app.register(p.plugin, { prefix: p.prefix });
+  if (o.dashboard) await app.register(dashboardPlugin, o.dashboard);
   return app;
 }

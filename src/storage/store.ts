@@ -147,6 +147,20 @@ export interface StatsQuery {
    * elsewhere; without it only constituency scopes decide.
    */
   readonly country?: string;
+  /** Only observations matching this filter count, in every figure (REST API, dashboard). */
+  readonly filter?: StatsFilter;
+}
+
+/**
+ * A filter of the statistics (src/reports/stats/figures.ts matchesStatsFilter says exactly what it
+ * keeps): c2Country and family keep infected-system observations with a C2 (destination address)
+ * in that country or of that family; network keeps observations whose domestic owner key (the
+ * constituency organisation id, else "AS<n>") is this one. Every given condition must hold.
+ */
+export interface StatsFilter {
+  readonly c2Country?: string;
+  readonly family?: string;
+  readonly network?: string;
 }
 
 /** C2 servers abroad and the domestic hosts they control, for one country, family or ASN. */

@@ -77,12 +77,14 @@ export async function demoCommand(o: {
   samples?: string;
   json?: boolean;
   nationalRows?: number;
+  /** Leave the samples out (accord start reads them as the configured feeds instead). */
+  skipSamples?: boolean;
 }): Promise<ExitCode> {
   boundHeapGrowth();
   const dir = o.samples ?? PACKAGE_SAMPLES;
   const db = dbPath(o.db);
   const reporter = await createReporter({ quiet: o.json === true });
-  const files = existsSync(dir) ? await walk(dir) : [];
+  const files = existsSync(dir) && o.skipSamples !== true ? await walk(dir) : [];
   const sidecars = new Set(files.filter((f) => f.endsWith(SIDECAR)));
   const data = files.filter((f) => !f.endsWith(SIDECAR) && !f.endsWith('.md') && !f.endsWith('/LICENSE'));
   const skipped = data.filter((f) => !sidecars.has(f + SIDECAR));
@@ -100,7 +102,8 @@ export async function demoCommand(o: {
   const failed: Array<{ file: string; error: string }> = [];
   let exit: ExitCode = EXIT.ok;
   try {
-    if (jobs.length === 0) reporter.warn(`no samples with a ${SIDECAR} sidecar under ${dir}`);
+    if (jobs.length === 0 && o.skipSamples !== true)
+      reporter.warn(`no samples with a ${SIDECAR} sidecar under ${dir}`);
     for (const file of jobs) {
       const shown = relative(process.cwd(), file) || file;
       const cfg = await loadFeedConfig(file + SIDECAR);

@@ -3,10 +3,14 @@
  * store: knowledge objects, partners and their credentials, TAXII status resources, quarantine.
  * Runs until SIGINT or SIGTERM, then closes the listener and the store.
  */
-import { readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseTlp, TLP_ORDER } from '../../domain/tlp.js';
 import { createLogger } from '../../logging/logger.js';
+import { ensureFirstAdmin } from '../../server/api/auth/first-admin.js';
+import { sqliteApiDeps } from '../../server/api/deps.js';
 import { buildApp } from '../../server/app.js';
+import { DEFAULT_DASHBOARD_ROOT } from '../../server/dashboard-plugin.js';
 import { sqliteTaxiiOptions } from '../../server/sqlite-taxii.js';
 import { API_ROOT_PATH } from '../../taxii/server/taxii-plugin.js';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
@@ -24,6 +28,18 @@ export interface ServeOptions {
   /** Reverse proxies (addresses, CIDRs, comma-separated) whose X-Forwarded-For names the client. */
   readonly trustProxy?: string;
   readonly db?: string;
+  /** accord.yaml (feeds, constituency) for the REST API; default $ACCORD_CONFIG or ./accord.yaml when present. */
+  readonly config?: string;
+}
+
+/** The config the API shows feeds and constituency from: --config (must load), else the default if present. */
+async function apiConfig(option: string | undefined) {
+  const { configPath, loadConfig } = await import('../../config/load-config.js');
+  const file = configPath(option);
+  if (option === undefined && !existsSync(file)) return undefined;
+  const r = await loadConfig(file);
+  if (!r.ok) throw new CliError(r.error.join('\n'), EXIT.usage);
+  return r.value;
 }
 
 function readPem(option: string, file: string): string {
@@ -34,7 +50,13 @@ function readPem(option: string, file: string): string {
   }
 }
 
-export async function serveCommand(o: ServeOptions): Promise<ExitCode> {
+/** What a caller (accord start) may learn once the server listens. */
+export interface ServeHooks {
+  /** The server listens at `address`; `passwordFile` is set when this start created the admin user. */
+  readonly onListening?: (address: string, passwordFile: string | undefined) => void;
+}
+
+export async function serveCommand(o: ServeOptions, hooks: ServeHooks = {}): Promise<ExitCode> {
   const defaultTlp = parseTlp(o.defaultTlp);
   if (!defaultTlp)
     throw new CliError(`--default-tlp ${o.defaultTlp}: expected one of ${TLP_ORDER.join(', ')}`, EXIT.usage);
@@ -44,6 +66,7 @@ export async function serveCommand(o: ServeOptions): Promise<ExitCode> {
     o.tlsCert !== undefined && o.tlsKey !== undefined
       ? { cert: readPem('--tls-cert', o.tlsCert), key: readPem('--tls-key', o.tlsKey) }
       : undefined;
+  const accordConfig = await apiConfig(o.config);
   const logger = createLogger();
   const store = await openStore(dbPath(o.db), false);
   const taxii = sqliteTaxiiOptions(store, {
@@ -53,11 +76,19 @@ export async function serveCommand(o: ServeOptions): Promise<ExitCode> {
     ...(o.contact !== undefined ? { contact: o.contact } : {}),
   });
   const partners = taxii.partners;
+  const api = {
+    ...sqliteApiDeps(store, { config: { defaultTlp, secureCookies: https !== undefined }, logger }),
+    ...(accordConfig ? { accordConfig } : {}),
+  };
+  const passwordFile = await ensureFirstAdmin(api.users, dirname(dbPath(o.db)));
+  if (passwordFile) chmodSync(passwordFile, 0o600);
   const app = await buildApp({
     logger,
     ...(https ? { https } : {}),
     ...(o.trustProxy !== undefined ? { trustProxy: o.trustProxy } : {}),
     taxii,
+    api,
+    dashboard: { root: DEFAULT_DASHBOARD_ROOT },
   });
   let address: string;
   try {
@@ -79,12 +110,16 @@ export async function serveCommand(o: ServeOptions): Promise<ExitCode> {
     },
     `TAXII 2.1 server: discovery ${address}/taxii2/`,
   );
+  logger.info({ dashboard: `${address}/`, docs: `${address}/api/docs` }, `dashboard: ${address}/`);
+  if (passwordFile)
+    logger.info({ file: passwordFile }, `first start: log in as admin, password in ${passwordFile}`);
   if (admins === 0)
     logger.info('no operator credential yet: accord partners credential admin --kind api-key');
   if (!https && o.host !== '127.0.0.1' && o.host !== 'localhost' && o.host !== '::1')
     logger.warn(
       'serving plain HTTP on a non-loopback address: use --tls-cert/--tls-key (TAXII expects HTTPS)',
     );
+  hooks.onListening?.(address, passwordFile ?? undefined);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'stopping');

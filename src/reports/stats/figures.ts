@@ -4,7 +4,7 @@
  * memory store computes the figures with FiguresBuilder; the SQLite store runs the same rules
  * in SQL (src/storage/sqlite/stats-query.ts), and the store contract checks they agree.
  */
-import type { C2Breakdown, OwnerCount, PeriodFigures } from '../../storage/store.js';
+import type { C2Breakdown, OwnerCount, PeriodFigures, StatsFilter } from '../../storage/store.js';
 
 /** classification.type of an infected host's observation (its destination: the C2 it talks to). */
 export const INFECTED = 'infected-system';
@@ -45,6 +45,21 @@ export function ownerOf(org: string | null, asn: number | null): Pick<OwnerCount
   if (org !== null) return { kind: 'org', key: org };
   if (asn !== null) return { kind: 'asn', key: `AS${asn}` };
   return { kind: 'unknown', key: null };
+}
+
+/**
+ * Whether an observation passes a statistics filter (StatsFilter in src/storage/store.ts): the
+ * one definition every store and the reference SQL follow. c2Country and family need an
+ * infected-system observation with a destination address (a C2): the rollup records family and
+ * C2 country with the C2 only.
+ */
+export function matchesStatsFilter(r: FactsRow, f: StatsFilter): boolean {
+  if (f.network !== undefined && ownerOf(r.srcOrg, r.srcAsn).key !== f.network) return false;
+  if (f.c2Country === undefined && f.family === undefined) return true;
+  if (r.type !== INFECTED || r.destinationIp === null) return false;
+  if (f.c2Country !== undefined && r.dstCc !== f.c2Country) return false;
+  if (f.family !== undefined && r.malware !== f.family) return false;
+  return true;
 }
 
 /** Null last, then plain code-unit order (what SQLite's BINARY collation does). */

@@ -2,7 +2,7 @@
  * The statistics report: a period's figures beside the previous period of the same length, with
  * the change in percent. Pure: `buildReport` takes the two periods' figures as the store gave them.
  */
-import type { C2Breakdown, OwnerCount, PeriodFigures, Store } from '../../storage/store.js';
+import type { C2Breakdown, OwnerCount, PeriodFigures, StatsFilter, Store } from '../../storage/store.js';
 import { COMPROMISED, INFECTED } from './figures.js';
 import { type Period, type ResolvedPeriods, resolvePeriods } from './period.js';
 
@@ -129,6 +129,8 @@ export interface StatsOptions {
   readonly top?: number;
   /** Today's UTC day (YYYY-MM-DD), for the default period of an empty store. */
   readonly today: string;
+  /** Count only observations matching this filter, in both periods (the REST API's /stats). */
+  readonly filter?: StatsFilter;
 }
 
 export type StatsResult = { ok: true; report: StatsReport } | { ok: false; error: string };
@@ -147,7 +149,12 @@ export async function statsReport(store: Store, o: StatsOptions): Promise<StatsR
     today: o.today,
   });
   if (!r.ok) return r;
-  const q = (p: Period) => ({ since: p.since, until: p.until, ...(country ? { country } : {}) });
+  const q = (p: Period) => ({
+    since: p.since,
+    until: p.until,
+    ...(country ? { country } : {}),
+    ...(o.filter !== undefined ? { filter: o.filter } : {}),
+  });
   const current = await store.statsFigures(q(r.value.current));
   const previous = await store.statsFigures(q(r.value.previous));
   return {

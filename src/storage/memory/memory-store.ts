@@ -5,7 +5,7 @@
 
 import { fold } from '../../domain/fold.js';
 import type { Event } from '../../domain/schema/event.js';
-import { FiguresBuilder } from '../../reports/stats/figures.js';
+import { FiguresBuilder, matchesStatsFilter } from '../../reports/stats/figures.js';
 import { type ObservationFacts, observationFacts } from '../observation-facts.js';
 import { quarantineId } from '../sqlite/sqlite-store.js';
 import type {
@@ -190,7 +190,10 @@ export class MemoryStore implements Store {
 
   async statsFigures(q: StatsQuery): Promise<PeriodFigures> {
     const b = new FiguresBuilder(q.since, q.until, q.country);
-    for (const o of this.observations.values()) b.add({ ...o, ...o.facts });
+    for (const o of this.observations.values()) {
+      const row = { ...o, ...o.facts };
+      if (q.filter === undefined || matchesStatsFilter(row, q.filter)) b.add(row);
+    }
     return b.result();
   }
 

@@ -315,4 +315,38 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX observations_type_day ON observations(type, day);
     `,
   },
+  {
+    version: 9,
+    name: 'dashboard and REST API users, their sessions and API keys (hashes only)',
+    // See src/server/api/auth/sqlite-user-store.ts. Passwords and API key secrets are scrypt hashes;
+    // session tokens are sha256 digests (the token itself is 32 random bytes, only in the cookie).
+    sql: `
+      CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        password_hash TEXT,
+        created_at TEXT NOT NULL,
+        disabled_at TEXT
+      ) WITHOUT ROWID;
+
+      CREATE TABLE user_sessions (
+        token_hash TEXT PRIMARY KEY,
+        user TEXT NOT NULL REFERENCES users(name),
+        csrf TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX user_sessions_user ON user_sessions(user);
+
+      CREATE TABLE user_api_keys (
+        id TEXT PRIMARY KEY,
+        user TEXT NOT NULL REFERENCES users(name),
+        label TEXT,
+        hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX user_api_keys_user ON user_api_keys(user);
+    `,
+  },
 ];

@@ -32,7 +32,11 @@ export function factsValues(f: ObservationFacts): unknown[] {
 
 /** Rows of one period's observations of a type, with the domestic source rule applied. */
 const PERIOD = `FROM observations WHERE type = @type AND day BETWEEN @since AND @until
-  AND (CASE WHEN src_scope IS NOT NULL THEN src_scope = 'domestic' ELSE src_cc = @country END)`;
+  AND (CASE WHEN src_scope IS NOT NULL THEN src_scope = 'domestic' ELSE src_cc = @country END)
+  AND (@network IS NULL OR (CASE WHEN src_org IS NOT NULL THEN src_org
+    WHEN src_asn IS NOT NULL THEN 'AS' || src_asn END) = @network)
+  AND (@c2Country IS NULL OR (type = 'infected-system' AND destination_ip IS NOT NULL AND dst_cc = @c2Country))
+  AND (@family IS NULL OR (type = 'infected-system' AND destination_ip IS NOT NULL AND malware = @family))`;
 /** ... whose destination is abroad (same rules as isAbroad in src/reports/stats/figures.ts). */
 const ABROAD = `AND destination_ip IS NOT NULL
   AND (CASE WHEN dst_scope IS NOT NULL THEN dst_scope = 'foreign' ELSE dst_cc <> @country END)`;
@@ -54,7 +58,14 @@ function ownerRows(rows: Array<{ org: string | null; asn: number | null; n: numb
 
 /** The figures of one period, in SQL (the rules of src/reports/stats/figures.ts): the reference. */
 export function sqliteStatsFigures(db: Database.Database, q: StatsQuery): PeriodFigures {
-  const p = { since: q.since, until: q.until, country: q.country ?? null };
+  const p = {
+    since: q.since,
+    until: q.until,
+    country: q.country ?? null,
+    network: q.filter?.network ?? null,
+    c2Country: q.filter?.c2Country ?? null,
+    family: q.filter?.family ?? null,
+  };
   const infected = { ...p, type: INFECTED };
   const one = (sql: string, params: object) => db.prepare(sql).get(params) as Record<string, number>;
   const c2By = (column: string) =>
@@ -81,6 +92,36 @@ export function sqliteStatsFigures(db: Database.Database, q: StatsQuery): Period
     compromisedWebsites: one(STATS_SQL.infected, website).n ?? 0,
     websitesByOwner: ownerRows(db.prepare(STATS_SQL.owners).all(website) as never),
   };
+}
+
+/** Infected hosts and C2 servers abroad per day, in SQL: the reference of stats-rollup-daily.ts. */
+export function sqliteDailyFigures(
+  db: Database.Database,
+  q: StatsQuery,
+): Array<{ day: string; infectedHosts: number; c2Servers: number }> {
+  const p = {
+    since: q.since,
+    until: q.until,
+    country: q.country ?? null,
+    network: q.filter?.network ?? null,
+    c2Country: q.filter?.c2Country ?? null,
+    family: q.filter?.family ?? null,
+    type: INFECTED,
+  };
+  const hosts = db.prepare(`SELECT day, count(DISTINCT source) AS n ${PERIOD} GROUP BY day`).all(p) as Array<{
+    day: string;
+    n: number;
+  }>;
+  const servers = new Map(
+    (
+      db
+        .prepare(
+          `SELECT day, count(DISTINCT destination_ip) AS n ${PERIOD} ${ABROAD} AND warninglist = 0 GROUP BY day`,
+        )
+        .all(p) as Array<{ day: string; n: number }>
+    ).map((r) => [r.day, r.n]),
+  );
+  return hosts.map((r) => ({ day: r.day, infectedHosts: r.n, c2Servers: servers.get(r.day) ?? 0 }));
 }
 
 /** The latest day of observations of these types: one index probe per type. */

@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { COMPROMISED, INFECTED, ownerOf, sortC2, sortOwners } from '../../reports/stats/figures.js';
-import type { C2Breakdown, OwnerCount, PeriodFigures, StatsQuery } from '../store.js';
+import type { C2Breakdown, OwnerCount, PeriodFigures, StatsFilter, StatsQuery } from '../store.js';
 import type { DestinationCell, SourceCell } from './stats-rollup.js';
 
 /** A value as SQL GROUP BY sees it (an integer 1 and a text '1' are different groups). */
@@ -346,9 +346,49 @@ function secondPass(
     }
 }
 
+/**
+ * The destination cells a filter's c2Country and family keep (1 per kept cell id), or undefined
+ * when the filter has neither: then no record is dropped for its destination. Cell 0 (no C2)
+ * is never kept by such a filter.
+ */
+export function destinationFilter(
+  dstRows: ReadonlyArray<DestinationCell & { id: number }>,
+  dstCells: number,
+  filter: StatsFilter | undefined,
+): Uint8Array | undefined {
+  if (filter === undefined || (filter.c2Country === undefined && filter.family === undefined))
+    return undefined;
+  const keep = new Uint8Array(dstCells);
+  for (const r of dstRows)
+    if (
+      (filter.c2Country === undefined || r.cc === filter.c2Country) &&
+      (filter.family === undefined || r.malware === filter.family)
+    )
+      keep[r.id] = 1;
+  return keep;
+}
+
+/** The records of a chunk whose destination cell is kept (a copy; the filtered path only). */
+function keepRecords(w: Uint32Array, keep: Uint8Array): Uint32Array {
+  let n = 0;
+  for (let i = 0; i < w.length; i += 4) if (keep[w[i + 1] as number] === 1) n++;
+  const out = new Uint32Array(n * 4);
+  let o = 0;
+  for (let i = 0; i < w.length; i += 4)
+    if (keep[w[i + 1] as number] === 1) {
+      out[o] = w[i] as number;
+      out[o + 1] = w[i + 1] as number;
+      out[o + 2] = w[i + 2] as number;
+      out[o + 3] = w[i + 3] as number;
+      o += 4;
+    }
+  return out;
+}
+
 /** The figures of one period from the rollup (the rules of src/reports/stats/figures.ts). */
 export function rollupStatsFigures(db: Database.Database, q: StatsQuery): PeriodFigures {
   const country = q.country;
+  const network = q.filter?.network;
   // 1. The rules, once per cell.
   const srcRows = db.prepare('SELECT id, type, scope, cc, org, asn FROM stats_src_cells').all() as Array<
     SourceCell & { id: number }
@@ -360,6 +400,7 @@ export function rollupStatsFigures(db: Database.Database, q: StatsQuery): Period
   for (const r of srcRows) {
     const domestic = r.scope !== null ? r.scope === 'domestic' : country !== undefined && r.cc === country;
     if (!domestic) continue;
+    if (network !== undefined && ownerOf(r.org, r.asn).key !== network) continue;
     srcKind[r.id] = r.type === INFECTED ? 1 : r.type === COMPROMISED ? 2 : 0;
     owners.set(r.id, `${typed(r.org)}|${typed(r.asn)}`, { org: r.org, asn: r.asn });
   }
@@ -388,12 +429,13 @@ export function rollupStatsFigures(db: Database.Database, q: StatsQuery): Period
   const websites = new HostSets(next.host, srcCells);
   const hosts = new HostSets(next.host, dstCells);
   const servers = new CellSets(next.c2, dstCells);
+  const keep = destinationFilter(dstRows, dstCells, q.filter);
   const chunks = (
     db.prepare('SELECT n, data FROM stats_chunks WHERE day BETWEEN ? AND ?').all(q.since, q.until) as Array<{
       n: number;
       data: Buffer;
     }>
-  ).map((r) => words(r.data, r.n));
+  ).map((r) => (keep === undefined ? words(r.data, r.n) : keepRecords(words(r.data, r.n), keep)));
   const excluded = firstPass(chunks, srcKind, dstKind, infected, websites, hosts, servers);
   secondPass(chunks, srcKind, dstKind, infected, websites, hosts);
 
