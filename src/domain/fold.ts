@@ -8,7 +8,6 @@
  * read and one write per observation instead of one per event, and keeps every event record only
  * when the feed asks for it. Pure: no I/O.
  */
-import type { ObservationFacts } from '../storage/observation-facts.js';
 import type { ObservationKey } from './identity.js';
 import type { Event } from './schema/event.js';
 
@@ -31,22 +30,6 @@ export const TLP_RANK: Readonly<Record<string, number>> = {
   RED: 4,
 };
 
-/**
- * A delta's sample in the form storage writes it, made by the thread that folded it: ingest
- * workers send this instead of the sample event, so the writing thread (the one the whole ingest
- * waits on) neither rebuilds the event from a structured clone nor encodes it again.
- */
-export interface PreparedSample {
-  /** JSON.stringify(sample). */
-  readonly json: string;
-  /** seenAtOf(sample). */
-  readonly seenAt: number;
-  /** sample['feed.name'] ?? ''. */
-  readonly feed: string;
-  /** observationFacts(sample). */
-  readonly facts: ObservationFacts;
-}
-
 /** What one batch adds to one observation. */
 export interface ObservationDelta {
   readonly observation: ObservationKey;
@@ -60,8 +43,6 @@ export interface ObservationDelta {
   readonly tlp: number | null;
   /** Arrival number of the sample (and of each kept event), so storage keeps arrival order. */
   readonly sampleSeq: number;
-  /** The sample already encoded for storage (deltas from ingest workers); storage prefers it. */
-  readonly prepared?: PreparedSample;
   /** Every event, aligned with ids, when the feed keeps its event records. */
   readonly events?: readonly Event[];
   /** Arrival numbers of `events`. */

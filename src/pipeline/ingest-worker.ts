@@ -15,8 +15,7 @@ import { enricherByName } from '../components/enrichers/registry.js';
 import type { ParseOutcome, ParserInstance, RawLine } from '../components/parsers/contract.js';
 import { parserByName } from '../components/parsers/registry.js';
 import { readLines } from '../components/sources/lines.js';
-import { Folder, type ObservationDelta, type PreparedSample } from '../domain/fold.js';
-import { prepareSample } from '../storage/observation-facts.js';
+import { Folder, type ObservationDelta } from '../domain/fold.js';
 import type { QuarantineInput } from '../storage/store.js';
 import type { FeedSettings } from './ingest.js';
 import { RecordStage } from './record-stage.js';
@@ -45,12 +44,8 @@ export interface WorkerJob {
   readonly enrichers: readonly EnricherSpec[];
 }
 
-/**
- * An observation delta made plain for postMessage (the key class and its lazy digest do not
- * clone), its sample sent encoded for storage (`prepared`) instead of as an event object.
- */
-export interface PlainDelta extends Omit<ObservationDelta, 'observation' | 'sample' | 'prepared'> {
-  readonly prepared: PreparedSample;
+/** An observation delta made plain for postMessage (the key class and its lazy digest do not clone). */
+export interface PlainDelta extends Omit<ObservationDelta, 'observation'> {
   readonly observation: {
     readonly text: string;
     readonly key: Uint8Array;
@@ -121,11 +116,10 @@ export async function runPart(
     }
     inFlight++;
     const duplicates = folder.duplicates;
-    const observations: PlainDelta[] = folder.drain().map(({ sample, ...d }) => {
+    const observations: PlainDelta[] = folder.drain().map((d) => {
       const o = d.observation;
       return {
         ...d,
-        prepared: prepareSample(sample),
         observation: {
           text: o.text,
           key: o.key,

@@ -5,12 +5,10 @@
  * quarantine stay those of the whole file), and writes what the workers fold, in arrival order:
  * the store stays the single writer and merges an observation's deltas from several parts.
  */
-
 import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { ParserDefinition, RawLine } from '../components/parsers/contract.js';
 import type { ObservationDelta } from '../domain/fold.js';
-import type { Event } from '../domain/schema/event.js';
 import type { QuarantineInput } from '../storage/store.js';
 import type { PlainDelta, WorkerJob, WorkerMessage } from './ingest-worker.js';
 
@@ -165,10 +163,6 @@ function toDelta(d: PlainDelta): ObservationDelta {
     observation: {
       ...o,
       key: Buffer.from(o.key.buffer, o.key.byteOffset, o.key.byteLength),
-    },
-    // Storage writes `prepared`; the event itself is only rebuilt if a store asks for it.
-    get sample(): Event {
-      return JSON.parse(d.prepared.json) as Event;
     },
   };
 }

@@ -7,7 +7,6 @@
  * do not change them: an observation is one host, one peer and one day, so its events agree on
  * these values unless the enrichment data changed in between.
  */
-import type { PreparedSample } from '../domain/fold.js';
 import type { Event } from '../domain/schema/event.js';
 
 /** Bits of ObservationFacts.warninglist. */
@@ -48,22 +47,5 @@ export function observationFacts(e: Event): ObservationFacts {
     warninglist:
       (e['source.warninglist'] !== undefined ? WARNINGLIST_SOURCE : 0) |
       (e['destination.warninglist'] !== undefined ? WARNINGLIST_DESTINATION : 0),
-  };
-}
-
-/** When an event happened: time.source, else time.observation (epoch ms; 0 when neither parses). */
-export function seenAtOf(e: Event): number {
-  const t = e['time.source'] ?? e['time.observation'];
-  const ms = t === undefined ? Number.NaN : Date.parse(t);
-  return Number.isFinite(ms) ? ms : 0;
-}
-
-/** A sample event as storage writes it (see PreparedSample). */
-export function prepareSample(e: Event): PreparedSample {
-  return {
-    json: JSON.stringify(e),
-    seenAt: seenAtOf(e),
-    feed: e['feed.name'] ?? '',
-    facts: observationFacts(e),
   };
 }

@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { fold, newIds, type ObservationDelta, type PreparedSample } from '../../domain/fold.js';
+import { fold, newIds, type ObservationDelta } from '../../domain/fold.js';
 import type { Event } from '../../domain/schema/event.js';
-import { observationFacts, prepareSample } from '../observation-facts.js';
+import { observationFacts } from '../observation-facts.js';
 import type {
   BatchResult,
   FeedState,
@@ -33,7 +33,12 @@ import { factsValues, sqliteLatestDay } from './stats-query.js';
 import { StatsRollupWriter } from './stats-rollup.js';
 import { rollupStatsFigures } from './stats-rollup-figures.js';
 
-export { seenAtOf } from '../observation-facts.js';
+/** When an event happened: time.source, else time.observation (epoch ms; 0 when neither parses). */
+export function seenAtOf(e: Event): number {
+  const t = e['time.source'] ?? e['time.observation'];
+  const ms = t === undefined ? Number.NaN : Date.parse(t);
+  return Number.isFinite(ms) ? ms : 0;
+}
 
 export interface SqliteStoreOptions {
   /**
@@ -230,15 +235,7 @@ export class SqliteStore implements Store {
     // 1. Which events of each delta are new: the stored identities of the batch's observations,
     // read KEYS_PER_READ observations per statement.
     const plans: Array<{ d: ObservationDelta; stored: Buffer | undefined; add: number[] }> = [];
-    /** Event records to write: an event, or a sample a worker already encoded (`prepared`). */
-    const rows: Array<{
-      seq: number;
-      event: Event | undefined;
-      prepared: PreparedSample | undefined;
-      plan: number;
-      id: string;
-      sample: boolean;
-    }> = [];
+    const rows: Array<{ seq: number; event: Event; plan: number; id: string; sample: boolean }> = [];
     const storedIds = this.storedIds(batch.observations);
     for (const d of batch.observations) {
       const stored = storedIds.get(d.observation.key.toString('latin1'));
@@ -254,20 +251,12 @@ export class SqliteStore implements Store {
           rows.push({
             seq: d.seqs[i] as number,
             event: d.events[i] as Event,
-            prepared: undefined,
             plan,
             id: d.ids[i] as string,
             sample: i === 0 && stored === undefined,
           });
       } else if (stored === undefined) {
-        rows.push({
-          seq: d.sampleSeq,
-          event: d.prepared === undefined ? d.sample : undefined,
-          prepared: d.prepared,
-          plan,
-          id: d.ids[0] as string,
-          sample: true,
-        });
+        rows.push({ seq: d.sampleSeq, event: d.sample, plan, id: d.ids[0] as string, sample: true });
       }
     }
     // Records in arrival order; the sample's rowid goes into its observation.
@@ -275,13 +264,12 @@ export class SqliteStore implements Store {
     const sampleRow = new Map<number, number>();
     for (const r of rows) {
       const key = (plans[r.plan] as (typeof plans)[number]).d.observation.key;
-      const p = r.prepared ?? prepareSample(r.event as Event);
       const info = this.insertEvent.run(
         Buffer.concat([key, Buffer.from(r.id, 'latin1')]),
         key,
-        p.feed,
-        p.seenAt,
-        p.json,
+        r.event['feed.name'] ?? '',
+        seenAtOf(r.event),
+        JSON.stringify(r.event),
       );
       if (r.sample) sampleRow.set(r.plan, Number(info.lastInsertRowid));
     }
@@ -291,7 +279,7 @@ export class SqliteStore implements Store {
       const o = d.observation;
       const ids = Buffer.from(add.map((i) => d.ids[i]).join(''), 'latin1');
       if (stored === undefined) {
-        const facts = d.prepared?.facts ?? observationFacts(d.sample);
+        const facts = observationFacts(d.sample);
         this.rollup.add(o, facts);
         this.insertObservation.run(
           o.key,
