@@ -197,7 +197,9 @@ export async function demoCommand(o: {
   }
   const lines: string[] = [];
   lines.push(
-    `Accord demo: ${jobs.length} sample file(s) from ${relative(process.cwd(), dir) || dir} into ${db}`,
+    o.skipSamples === true
+      ? `National data set into ${db}`
+      : `Accord demo: ${jobs.length} sample file(s) from ${relative(process.cwd(), dir) || dir} into ${db}`,
   );
   if (done.length > 0) {
     const w = Math.max(...done.map((d) => d.file.length));
