@@ -7,9 +7,10 @@
  */
 import type Database from 'better-sqlite3';
 import { INFECTED, isAbroad, isDomestic, ownerOf } from '../../reports/stats/figures.js';
+import { addDays } from '../../reports/stats/period.js';
 import type { StatsQuery } from '../store.js';
 import type { DestinationCell, SourceCell } from './stats-rollup.js';
-import { destinationFilter } from './stats-rollup-figures.js';
+import { destinationFilter, words } from './stats-rollup-figures.js';
 
 export interface DailyFigures {
   /** YYYY-MM-DD (UTC). */
@@ -23,9 +24,7 @@ export interface DailyFigures {
 /** Every day from since to until (YYYY-MM-DD, both included). */
 export function daysOf(since: string, until: string): string[] {
   const out: string[] = [];
-  const end = Date.parse(`${until}T00:00:00Z`);
-  for (let t = Date.parse(`${since}T00:00:00Z`); t <= end; t += 86_400_000)
-    out.push(new Date(t).toISOString().slice(0, 10));
+  for (let day = since; day <= until; day = addDays(day, 1)) out.push(day);
   return out;
 }
 
@@ -106,14 +105,4 @@ export function rollupDailyFigures(db: Database.Database, q: StatsQuery): DailyF
     const c = counts.get(d);
     return { day: d, infectedHosts: c?.hosts ?? 0, c2Servers: c?.c2s ?? 0 };
   });
-}
-
-/** The four uint32 words of each record of a chunk (little-endian; a copy only when unaligned). */
-function words(data: Buffer, n: number): Uint32Array {
-  const count = n * 4;
-  if (data.byteOffset % 4 === 0 && new Uint8Array(new Uint32Array([1]).buffer)[0] === 1)
-    return new Uint32Array(data.buffer, data.byteOffset, count);
-  const out = new Uint32Array(count);
-  for (let i = 0; i < count; i++) out[i] = data.readUInt32LE(i * 4);
-  return out;
 }

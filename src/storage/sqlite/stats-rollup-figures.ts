@@ -240,7 +240,7 @@ class HostSets {
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** The four uint32 words of each record of a chunk, as a Uint32Array (no copy when aligned). */
-function words(data: Buffer, n: number): Uint32Array {
+export function words(data: Buffer, n: number): Uint32Array {
   const count = n * 4;
   if (LITTLE_ENDIAN && data.byteOffset % 4 === 0) return new Uint32Array(data.buffer, data.byteOffset, count);
   const out = new Uint32Array(count);
